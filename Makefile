@@ -1,0 +1,63 @@
+# ArcGIS Geoprocessing Services for QGIS: developer commands.
+# `make demo` and `make test` are the contract (see README.md).
+
+SHELL        := /bin/bash
+PLUGIN       := arcgis_gp
+VERSION      := $(shell sed -n 's/^version=//p' metadata.txt)
+SYSTEM_PY    ?= /usr/bin/python3
+VENV         := .venv
+PY           := $(VENV)/bin/python
+QGIS_PROFILE ?= default
+QGIS_PROFILES_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles
+# What goes into the plugin zip: run-time files only.
+RUNTIME      := metadata.txt __init__.py LICENSE README.md CHANGELOG.md plugin icons
+APT_PACKAGES := python3-qgis qgis-providers qgis xvfb gdal-bin python3-venv
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup test lint demo bench package install clean help
+
+help:
+	@echo "make demo     run GP tasks through the plugin against the bundled server"
+	@echo "make test     install what is needed and run the test suite"
+	@echo "make lint     ruff"
+	@echo "make bench    benchmarks (figures go to tests/benchmarks/RESULTS.md)"
+	@echo "make package  dist/$(PLUGIN)-$(VERSION).zip for the QGIS plugin repository"
+	@echo "make install  copy the plugin into the QGIS profile '$(QGIS_PROFILE)'"
+	@echo "make clean    remove build and test artefacts"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt scripts/setup.sh
+	@SYSTEM_PY=$(SYSTEM_PY) VENV=$(VENV) APT_PACKAGES="$(APT_PACKAGES)" bash scripts/setup.sh
+	@touch $@
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+demo: setup
+	$(PY) -m scripts.demo
+
+bench: setup
+	$(PY) -m tests.benchmarks
+
+package:
+	@rm -rf build/package dist/$(PLUGIN)-$(VERSION).zip
+	@mkdir -p build/package/$(PLUGIN) dist
+	@cp -r $(RUNTIME) build/package/$(PLUGIN)/
+	@find build/package -name '__pycache__' -prune -exec rm -rf {} + ; find build/package -name '*.pyc' -delete
+	@cd build/package && zip -qr ../../dist/$(PLUGIN)-$(VERSION).zip $(PLUGIN)
+	@echo "dist/$(PLUGIN)-$(VERSION).zip"
+
+install: package
+	@dest="$(QGIS_PROFILES_DIR)/$(QGIS_PROFILE)/python/plugins"; \
+	  mkdir -p "$$dest" && rm -rf "$$dest/$(PLUGIN)" && \
+	  cd "$$dest" && unzip -q "$(CURDIR)/dist/$(PLUGIN)-$(VERSION).zip" && \
+	  echo "installed into $$dest/$(PLUGIN); enable it in Plugins > Manage and Install Plugins"
+
+clean:
+	rm -rf build dist .pytest_pkg tests/output demo-output .ruff_cache .hypothesis
+	find . -path ./.venv -prune -o -name '__pycache__' -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""GP data types <-> QGIS: the type table, and Esri JSON <-> QGIS features."""

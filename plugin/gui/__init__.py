@@ -1,0 +1,1 @@
+"""Widgets: connection dialog, Browser items, jobs panel. The only layer that touches widgets."""

@@ -1,0 +1,1 @@
+"""Job records that outlive a QGIS session: watching, resuming, cancelling."""

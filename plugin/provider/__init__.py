@@ -1,0 +1,1 @@
+"""The Processing provider and the algorithms built from GP task descriptions."""

@@ -1,0 +1,1 @@
+"""The ArcGIS REST geoprocessing protocol in plain Python (requests); imports no QGIS."""

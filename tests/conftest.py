@@ -1,0 +1,46 @@
+"""Shared test set-up.
+
+The repository root *is* the plugin folder, which QGIS imports as ``arcgis_gp``.
+Tests import it under that same name, through a link in ``.pytest_pkg/``, so
+that relative imports inside the plugin behave exactly as in QGIS.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+REALWORLD_FIXTURES = SHARED / "fixtures" / "realworld"
+OUTPUT_DIR = ROOT / "tests" / "output"
+
+
+def _expose_plugin_as_arcgis_gp() -> None:
+    link_dir = ROOT / ".pytest_pkg"
+    link = link_dir / "arcgis_gp"
+    link_dir.mkdir(exist_ok=True)
+    if not link.is_symlink():
+        link.symlink_to(ROOT, target_is_directory=True)
+    if str(link_dir) not in sys.path:
+        sys.path.insert(0, str(link_dir))
+
+
+_expose_plugin_as_arcgis_gp()
+
+
+@pytest.fixture(scope="session")
+def realworld_dir() -> Path:
+    """The real-world Esri responses in ../shared (skips where shared/ is absent)."""
+    if not REALWORLD_FIXTURES.is_dir():
+        pytest.skip("../shared/fixtures/realworld is not present")
+    return REALWORLD_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """tests/output/: screenshots and other artefacts a person should look at."""
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    return OUTPUT_DIR
