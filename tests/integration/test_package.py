@@ -1,0 +1,76 @@
+"""`make package` builds a zip that installs into a fresh QGIS profile and loads there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+LOAD_IN_FRESH_QGIS = textwrap.dedent(
+    """
+    import sys
+    from qgis.core import QgsApplication
+    import qgis.utils
+
+    profile, plugins = sys.argv[1], sys.argv[2]
+    app = QgsApplication([], False, profile)
+    app.initQgis()
+    sys.path.append(QgsApplication.pkgDataPath() + "/python/plugins")
+    from processing.core.Processing import Processing
+    Processing.initialize()
+    sys.path.insert(0, plugins)
+    qgis.utils.plugin_paths = [plugins]
+    qgis.utils.updateAvailablePlugins()
+    assert "arcgis_gp" in qgis.utils.available_plugins, qgis.utils.available_plugins
+    assert qgis.utils.loadPlugin("arcgis_gp"), "loadPlugin failed"
+    assert qgis.utils.startProcessingPlugin("arcgis_gp"), "startProcessingPlugin failed"
+    provider = QgsApplication.processingRegistry().providerById("arcgisgp")
+    assert provider is not None, "provider arcgisgp not registered"
+    assert qgis.utils.unloadPlugin("arcgis_gp"), "unloadPlugin failed"
+    assert QgsApplication.processingRegistry().providerById("arcgisgp") is None
+    print("LOADED", provider.name(), qgis.utils.plugins_metadata_parser["arcgis_gp"]["general"]["version"])
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def plugin_zip() -> Path:
+    result = subprocess.run(
+        ["make", "-s", "package"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return ROOT / result.stdout.strip().splitlines()[-1]
+
+
+def test_zip_has_one_top_folder_and_only_runtime_files(plugin_zip: Path) -> None:
+    names = zipfile.ZipFile(plugin_zip).namelist()
+    assert {name.split("/")[0] for name in names} == {"arcgis_gp"}
+    for required in ("metadata.txt", "__init__.py", "LICENSE", "plugin/plugin.py"):
+        assert f"arcgis_gp/{required}" in names
+    for name in names:
+        assert "/tests/" not in name and "__pycache__" not in name and not name.endswith(".pyc")
+        assert "/.venv/" not in name and "/scripts/" not in name
+
+
+def test_zip_installs_into_a_fresh_profile_and_loads(plugin_zip: Path, tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    plugins = profile / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    zipfile.ZipFile(plugin_zip).extractall(plugins)
+    script = tmp_path / "load.py"
+    script.write_text(LOAD_IN_FRESH_QGIS, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(script), str(profile), str(plugins)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "LOADED ArcGIS Geoprocessing" in result.stdout
