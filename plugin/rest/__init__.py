@@ -1,1 +1,107 @@
-"""The ArcGIS REST geoprocessing protocol in plain Python (requests); imports no QGIS."""
+"""The ArcGIS REST geoprocessing protocol in plain Python (requests); imports no QGIS.
+
+Start with :class:`GPClient` (one per server), :func:`wait_for_job` for
+asynchronous jobs and :func:`crawl_catalog` to list every task. Errors are all
+:class:`ArcGisError` subclasses.
+
+Modules: ``urls`` (parse pasted URLs, resolve relative ones), ``model`` (typed
+JSON views), ``encoding`` (GP values as form fields), ``auth`` (tokens and
+headers), ``transport`` (HTTP, retries, response parsing), ``client`` (the
+operations), ``waiting`` (job polling), ``catalog`` (crawling), ``errors``.
+"""
+
+from __future__ import annotations
+
+from .auth import GenerateTokenProvider, HeaderAuth, NoAuth, StaticToken, TokenProvider
+from .catalog import crawl_catalog
+from .client import GPClient
+from .encoding import RawJson, encode_inputs, encode_value
+from .errors import (
+    ArcGisAuthError,
+    ArcGisCapabilityError,
+    ArcGisConnectionError,
+    ArcGisError,
+    ArcGisHttpError,
+    ArcGisInvalidResponseError,
+    ArcGisServerError,
+    ArcGisTimeoutError,
+    InsecureTransportError,
+    InvalidUrlError,
+    JobCancelledError,
+    JobError,
+    JobExpiredError,
+    JobFailedError,
+    JobTimedOutError,
+    redact_url,
+)
+from .model import (
+    Catalog,
+    Direction,
+    ExecuteResult,
+    ExecutionType,
+    GPMessage,
+    GPParameter,
+    GPResult,
+    GPService,
+    GPTask,
+    JobInfo,
+    JobProgress,
+    JobStatus,
+    MessageType,
+    ParameterType,
+    ServiceFailure,
+)
+from .transport import Transport, parse_json_response
+from .urls import ServerUrl, parse_server_url, resolve_url
+from .waiting import PollPolicy, wait_for_job
+
+__all__ = [
+    "ArcGisAuthError",
+    "ArcGisCapabilityError",
+    "ArcGisConnectionError",
+    "ArcGisError",
+    "ArcGisHttpError",
+    "ArcGisInvalidResponseError",
+    "ArcGisServerError",
+    "ArcGisTimeoutError",
+    "Catalog",
+    "Direction",
+    "ExecuteResult",
+    "ExecutionType",
+    "GPClient",
+    "GPMessage",
+    "GPParameter",
+    "GPResult",
+    "GPService",
+    "GPTask",
+    "GenerateTokenProvider",
+    "HeaderAuth",
+    "InsecureTransportError",
+    "InvalidUrlError",
+    "JobCancelledError",
+    "JobError",
+    "JobExpiredError",
+    "JobFailedError",
+    "JobInfo",
+    "JobProgress",
+    "JobStatus",
+    "JobTimedOutError",
+    "MessageType",
+    "NoAuth",
+    "ParameterType",
+    "PollPolicy",
+    "RawJson",
+    "ServerUrl",
+    "ServiceFailure",
+    "StaticToken",
+    "TokenProvider",
+    "Transport",
+    "crawl_catalog",
+    "encode_inputs",
+    "encode_value",
+    "parse_json_response",
+    "parse_server_url",
+    "redact_url",
+    "resolve_url",
+    "wait_for_job",
+]

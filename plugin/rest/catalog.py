@@ -1,0 +1,251 @@
+"""Crawl a server (or a folder, a service, one task) into a :class:`Catalog`.
+
+The crawl runs in three waves over one bounded thread pool: folder listings,
+GP service descriptions, task descriptions. Services of other types (MapServer,
+FeatureServer ...) are skipped. A folder, service or task that cannot be read
+becomes a :class:`ServiceFailure` and the crawl goes on: one broken service on a
+big server must not hide the hundred good ones. Only a start URL that cannot be
+read at all is fatal (there is nothing to show, and a caller keeps its old cache).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import ArcGisError, InvalidUrlError
+from .model import Catalog, GPService, GPTask, ServiceFailure
+from .urls import ServerUrl
+
+if TYPE_CHECKING:
+    from .client import GPClient
+
+LOG = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+#: Nested folders do not exist on ArcGIS Server; a bound keeps odd servers finite.
+MAX_FOLDER_DEPTH = 3
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class _Progress:
+    """Counts finished steps against the steps known so far (the total grows)."""
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self.callback = callback
+        self.done = 0
+        self.total = 0
+        self._lock = threading.Lock()
+
+    def add(self, count: int) -> None:
+        with self._lock:
+            self.total += count
+
+    def step(self, label: str) -> None:
+        with self._lock:
+            self.done += 1
+            done, total = self.done, self.total
+        if self.callback:
+            self.callback(done, total, label)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, ArcGisError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _run_all(
+    pool: ThreadPoolExecutor,
+    items: Iterable[T],
+    work: Callable[[T], R],
+    on_error: Callable[[T, BaseException], None],
+) -> list[tuple[T, R]]:
+    """Run ``work`` on every item concurrently; results in item order, errors reported."""
+    items = list(items)
+    futures = [pool.submit(work, item) for item in items]
+    results: list[tuple[T, R]] = []
+    for item, future in zip(items, futures):
+        try:
+            results.append((item, future.result()))
+        except Exception as error:  # one broken item never ends the crawl
+            if not isinstance(error, ArcGisError):
+                LOG.exception("unexpected error while crawling %s", item)
+            on_error(item, error)
+    return results
+
+
+def _gp_services(listing: Mapping[str, Any], folder: str | None) -> list[str]:
+    """``Folder/Service`` paths of the GPServer entries of one listing."""
+    paths = []
+    for entry in listing.get("services") or []:
+        if not isinstance(entry, Mapping):
+            continue
+        if str(entry.get("type", "")).lower() != "gpserver":
+            continue
+        name = str(entry.get("name") or "").strip().strip("/")
+        if not name:
+            continue
+        if folder and "/" not in name:
+            name = f"{folder}/{name}"
+        paths.append(name)
+    return paths
+
+
+def _subfolders(listing: Mapping[str, Any], folder: str | None) -> list[str]:
+    names = []
+    for entry in listing.get("folders") or []:
+        name = str(entry or "").strip().strip("/")
+        if not name:
+            continue
+        if folder and not name.startswith(folder + "/"):
+            name = f"{folder}/{name}"
+        names.append(name)
+    return names
+
+
+def crawl_catalog(
+    client: GPClient,
+    url: str | None = None,
+    *,
+    max_workers: int = 8,
+    on_progress: ProgressCallback | None = None,
+) -> Catalog:
+    """Every GP service and task under ``url`` (default: the client's base URL).
+
+    ``on_progress(done, total, label)`` is called from worker threads after each
+    folder, service or task; ``total`` grows as the crawl discovers more.
+    """
+    start = client.parse(url) if url else client.server
+    progress = _Progress(on_progress)
+    failures: list[ServiceFailure] = []
+    lock = threading.Lock()
+
+    def fail(path: str, where: str, error: BaseException, task: str | None = None) -> None:
+        with lock:
+            failures.append(ServiceFailure(path, where, _describe(error), task))
+
+    only_task: str | None = None
+    with ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="gp-crawl") as pool:
+        if start.kind in ("root", "folder"):
+            service_paths = _crawl_folders(client, start, pool, progress, fail)
+            progress.add(len(service_paths))
+
+            def read_service(path: str) -> GPService:
+                try:
+                    return client.service_info(start.with_service(path).service_url)
+                finally:
+                    progress.step(path)
+
+            services = [
+                service
+                for _, service in _run_all(
+                    pool,
+                    service_paths,
+                    read_service,
+                    lambda path, error: fail(path, start.with_service(path).service_url, error),
+                )
+            ]
+        else:
+            if (start.service_type or "").lower() != "gpserver":
+                raise InvalidUrlError(
+                    f"this is a {start.service_type}, not a geoprocessing service (GPServer)",
+                    url=start.url,
+                )
+            # One service (or task) was asked for: if it cannot be read, that is fatal.
+            progress.add(1)
+            services = [client.service_info(start.service_url)]
+            progress.step(start.service_path or "")
+            only_task = start.task_name
+
+        jobs = [
+            (service, name)
+            for service in services
+            for name in service.task_names
+            if only_task is None or name == only_task
+        ]
+        if only_task is not None and not jobs:
+            # The task is not listed (hidden or renamed?): try it anyway.
+            jobs = [(services[0], only_task)]
+        progress.add(len(jobs))
+
+        def read_task(job: tuple[GPService, str]) -> GPTask:
+            service, name = job
+            try:
+                return client.task_info(_task_url(start, service, name))
+            finally:
+                progress.step(f"{service.path}/{name}")
+
+        tasks = [
+            task
+            for _, task in _run_all(
+                pool,
+                jobs,
+                read_task,
+                lambda job, error: fail(
+                    job[0].path, _task_url(start, job[0], job[1]), error, job[1]
+                ),
+            )
+        ]
+    services.sort(key=lambda s: s.path.lower())
+    return Catalog(
+        url=start.url,
+        services=services,
+        tasks=tasks,
+        failures=sorted(failures, key=lambda f: (f.path.lower(), f.task or "")),
+        created=time.time(),
+    )
+
+
+def _task_url(start: ServerUrl, service: GPService, name: str) -> str:
+    return start.with_service(service.path).with_task(name).task_url
+
+
+def _crawl_folders(
+    client: GPClient,
+    start: ServerUrl,
+    pool: ThreadPoolExecutor,
+    progress: _Progress,
+    fail: Callable[..., None],
+) -> list[str]:
+    """Services of the start folder (or root) and every folder below it."""
+    progress.add(1)
+    listing = client.directory(start.folder_url)  # the start itself failing is fatal
+    progress.step(start.folder or "/")
+    paths = _gp_services(listing, start.folder)
+    seen = {start.folder or ""}
+    level = [f for f in _subfolders(listing, start.folder) if f not in seen]
+    depth = 1
+    while level and depth <= MAX_FOLDER_DEPTH:
+        seen.update(level)
+        progress.add(len(level))
+
+        def read_folder(folder: str) -> dict[str, Any]:
+            try:
+                return client.directory(ServerUrl(start.services_url, folder).folder_url)
+            finally:
+                progress.step(folder)
+
+        next_level: list[str] = []
+        for folder, folder_listing in _run_all(
+            pool,
+            level,
+            read_folder,
+            lambda folder, error: fail(
+                folder, ServerUrl(start.services_url, folder).folder_url, error
+            ),
+        ):
+            paths.extend(_gp_services(folder_listing, folder))
+            next_level.extend(f for f in _subfolders(folder_listing, folder) if f not in seen)
+        level = next_level
+        depth += 1
+    unique: list[str] = []
+    for path in paths:
+        if path not in unique:
+            unique.append(path)
+    return unique

@@ -1,0 +1,452 @@
+"""``GPClient``: every ArcGIS REST geoprocessing operation as one method.
+
+The client speaks the protocol and nothing more: it knows URLs, form fields and
+answer shapes, and leaves waiting (:mod:`.waiting`), crawling (:mod:`.catalog`)
+and GP type conversion (``gptypes``) to others. Inputs always go by POST form,
+never in a URL: FeatureSets are big and tokens are secret.
+
+URLs given to methods may be absolute or relative to the services root
+(``"Elevation/Viewshed/GPServer/Viewshed"``).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from .auth import TokenProvider
+from .encoding import encode_inputs, encode_value, to_json
+from .errors import (
+    ArcGisCapabilityError,
+    ArcGisHttpError,
+    ArcGisInvalidResponseError,
+    ArcGisServerError,
+    InvalidUrlError,
+    JobExpiredError,
+)
+from .model import ExecuteResult, ExecutionType, GPResult, GPService, GPTask, JobInfo
+from .transport import Transport
+from .urls import ServerUrl, join_url, parse_server_url, resolve_url
+
+#: Messages by which servers say a job id is unknown (expired, deleted, wrong).
+_UNKNOWN_JOB = re.compile(
+    r"does not exist|not found|inaccessible|invalid job|no such job|unknown job|job.*expired",
+    re.IGNORECASE,
+)
+
+
+def _sr_value(sr: Any) -> str | None:
+    """``4326`` / ``"4326"`` / ``{"wkid": 4326}`` / ``{"wkt": ...}`` as the API expects."""
+    if sr is None:
+        return None
+    if isinstance(sr, bool):
+        raise TypeError("a spatial reference cannot be a boolean")
+    if isinstance(sr, int):
+        return to_json({"wkid": sr})
+    if isinstance(sr, str):
+        text = sr.strip()
+        return to_json({"wkid": int(text)}) if text.isdigit() else text
+    if isinstance(sr, Mapping):
+        return to_json(dict(sr))
+    raise TypeError(f"cannot use a {type(sr).__name__} as a spatial reference")
+
+
+class GPClient:
+    """A connection to one ArcGIS server's geoprocessing services.
+
+    ``base_url`` may be any services URL a user pastes (root, folder, service,
+    task). ``verify`` is ``True`` (check certificates), ``False``, a CA bundle
+    path, or ``None`` to leave it to ``session``. ``timeout`` is seconds (or a
+    ``(connect, read)`` pair) per request. A password only travels over http
+    when ``allow_insecure_http`` is set.
+    """
+
+    def __init__(  # noqa: PLR0917 - the documented positional order of the public API
+        self,
+        base_url: str,
+        session: requests.Session | None = None,
+        token_provider: TokenProvider | None = None,
+        timeout: float | tuple[float, float] | None = 30,
+        verify: bool | str | None = True,
+        referer: str | None = None,
+        allow_insecure_http: bool = False,
+        max_retries: int = 3,
+        *,
+        retry_backoff: float = 0.5,
+        user_agent: str | None = None,
+    ) -> None:
+        self.server: ServerUrl = parse_server_url(base_url)
+        self.base_url = self.server.url
+        self.transport = Transport(
+            self.server,
+            session=session,
+            auth=token_provider,
+            timeout=timeout,
+            verify=verify,
+            referer=referer,
+            user_agent=user_agent,
+            allow_insecure_http=allow_insecure_http,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
+        )
+        self._services: dict[str, GPService] = {}
+
+    # -- life cycle -------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.transport.close()
+
+    def __enter__(self) -> GPClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GPClient({self.base_url!r})"
+
+    # -- URLs -------------------------------------------------------------------------
+
+    def url(self, url_or_path: str) -> str:
+        """An absolute URL: absolute ones unchanged, others relative to the services root."""
+        text = (url_or_path or "").strip()
+        if re.match(r"^https?://", text, re.IGNORECASE):
+            return text
+        return resolve_url(text.lstrip("/"), self.server, self.server.services_url)
+
+    def parse(self, url_or_path: str) -> ServerUrl:
+        """:class:`ServerUrl` for a URL or a path relative to the services root."""
+        return parse_server_url(self.url(url_or_path))
+
+    def _task(self, task_url: str) -> ServerUrl:
+        parsed = self.parse(task_url)
+        if parsed.kind not in ("task", "job") or parsed.service_type != "GPServer":
+            raise InvalidUrlError("expected a GP task URL (.../GPServer/<task>)", url=task_url)
+        return parsed
+
+    def _service(self, service_url: str) -> ServerUrl:
+        parsed = self.parse(service_url)
+        if not parsed.service_name and parsed.folder:
+            # "Folder/Service" without "/GPServer": a service path, not a folder.
+            parsed = parsed.with_service(parsed.folder, "GPServer")
+        if not parsed.service_name:
+            raise InvalidUrlError(
+                "expected a service URL (.../<service>/GPServer)", url=service_url
+            )
+        return parsed
+
+    def job_url(self, task_url: str, job_id: str) -> str:
+        """``.../GPServer/<task>/jobs/<jobId>``."""
+        return join_url(self._task(task_url).task_url, "jobs", job_id)
+
+    # -- directory and descriptions ---------------------------------------------------
+
+    def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """GET any JSON resource of this server (``f=json`` added)."""
+        query = {"f": "json", **(params or {})}
+        return self.transport.get_json(self.url(url), query)
+
+    def server_info(self) -> dict[str, Any]:
+        """``/rest/info``: ``currentVersion``, ``authInfo`` ..."""
+        return self.transport.get_json(self.server.info_url, {"f": "json"})
+
+    def directory(self, url: str | None = None) -> dict[str, Any]:
+        """A services directory or folder listing (``folders``, ``services``)."""
+        return self.get_json(url or self.server.folder_url)
+
+    def service_info(self, service_url: str) -> GPService:
+        """The GP service description (cached per client for capability checks)."""
+        parsed = self._service(service_url)
+        url = parsed.service_url
+        data = self.transport.get_json(url, {"f": "json"})
+        service = GPService.from_json(data, url=url, path=parsed.service_path or "")
+        self._services[url] = service
+        return service
+
+    def _cached_service(self, service_url: str) -> GPService:
+        url = self._service(service_url).service_url
+        return self._services.get(url) or self.service_info(url)
+
+    def task_info(self, task_url: str) -> GPTask:
+        """The task description: parameters, execution type ..."""
+        parsed = self._task(task_url)
+        url = parsed.task_url
+        data = self.transport.get_json(url, {"f": "json"})
+        service = self._services.get(parsed.service_url)
+        default = service.execution_type if service else ExecutionType.SYNCHRONOUS
+        return GPTask.from_json(
+            data,
+            url=url,
+            service_path=parsed.service_path or "",
+            name=parsed.task_name,
+            default_execution_type=default,
+        )
+
+    # -- running ----------------------------------------------------------------------
+
+    @staticmethod
+    def _run_fields(
+        inputs: Mapping[str, Any],
+        *,
+        out_sr: Any,
+        process_sr: Any,
+        context: Any,
+        return_z: bool,
+        return_m: bool,
+    ) -> list[tuple[str, str | bytes]]:
+        fields: list[tuple[str, str | bytes]] = list(encode_inputs(inputs).items())
+        for name, sr in (("env:outSR", out_sr), ("env:processSR", process_sr)):
+            value = _sr_value(sr)
+            if value is not None:
+                fields.append((name, value))
+        if context is not None:
+            encoded = encode_value(context)
+            if encoded is not None:
+                fields.append(("context", encoded))
+        if return_z:
+            fields.append(("returnZ", "true"))
+        if return_m:
+            fields.append(("returnM", "true"))
+        fields.append(("f", "json"))
+        return fields
+
+    def execute(
+        self,
+        task_url: str,
+        inputs: Mapping[str, Any],
+        *,
+        out_sr: Any = None,
+        process_sr: Any = None,
+        context: Any = None,
+        return_z: bool = False,
+        return_m: bool = False,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> ExecuteResult:
+        """Run a synchronous task (POST ``execute``; never repeated automatically).
+
+        ``timeout`` overrides the client's for this call: a long synchronous task
+        may send nothing for minutes.
+        """
+        url = self._task(task_url).task_url + "/execute"
+        fields = self._run_fields(
+            inputs,
+            out_sr=out_sr,
+            process_sr=process_sr,
+            context=context,
+            return_z=return_z,
+            return_m=return_m,
+        )
+        data = self.transport.post_json(url, fields, idempotent=False, timeout=timeout)
+        return ExecuteResult.from_json(data, url=url)
+
+    def submit_job(
+        self,
+        task_url: str,
+        inputs: Mapping[str, Any],
+        *,
+        out_sr: Any = None,
+        process_sr: Any = None,
+        context: Any = None,
+        return_z: bool = False,
+        return_m: bool = False,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> JobInfo:
+        """Start an asynchronous job (POST ``submitJob``; never repeated automatically)."""
+        url = self._task(task_url).task_url + "/submitJob"
+        fields = self._run_fields(
+            inputs,
+            out_sr=out_sr,
+            process_sr=process_sr,
+            context=context,
+            return_z=return_z,
+            return_m=return_m,
+        )
+        data = self.transport.post_json(url, fields, idempotent=False, timeout=timeout)
+        return JobInfo.from_json(data, url=url)
+
+    def _job_call(self, job_id: str, call: Any) -> Any:
+        """Run ``call`` and turn "no such job" answers into :class:`JobExpiredError`."""
+        try:
+            return call()
+        except ArcGisServerError as error:
+            if error.code in (400, 404, 500) and _UNKNOWN_JOB.search(
+                " ".join([error.message, *error.details])
+            ):
+                raise JobExpiredError(
+                    error.message, job_id=job_id, code=error.code, url=error.url
+                ) from error
+            raise
+        except ArcGisHttpError as error:
+            if error.status == 404:
+                raise JobExpiredError(
+                    "the server answered 404 for the job", job_id=job_id, code=404, url=error.url
+                ) from error
+            raise
+
+    def job_status(self, task_url: str, job_id: str, return_messages: bool = True) -> JobInfo:
+        """The job's status, messages and progress."""
+        url = self.job_url(task_url, job_id)
+        params = {"f": "json", "returnMessages": "true" if return_messages else "false"}
+        data = self._job_call(job_id, lambda: self.transport.get_json(url, params))
+        return JobInfo.from_json(data, url=url, job_id=job_id)
+
+    def cancel_job(self, task_url: str, job_id: str) -> JobInfo:
+        """Ask the server to cancel (POST ``cancel``); it answers ``esriJobCancelling``."""
+        url = self.job_url(task_url, job_id) + "/cancel"
+        data = self._job_call(
+            job_id, lambda: self.transport.post_json(url, {"f": "json"}, idempotent=True)
+        )
+        return JobInfo.from_json(data, url=url, job_id=job_id)
+
+    @staticmethod
+    def _result_params(
+        return_type_data: bool, out_sr: Any, return_z: bool, return_m: bool
+    ) -> dict[str, str]:
+        params = {"f": "json"}
+        if return_type_data:
+            params["returnType"] = "data"
+        value = _sr_value(out_sr)
+        if value is not None:
+            params["outSR"] = value
+        if return_z:
+            params["returnZ"] = "true"
+        if return_m:
+            params["returnM"] = "true"
+        return params
+
+    def job_result(
+        self,
+        task_url: str,
+        job_id: str,
+        param_name: str,
+        *,
+        return_type_data: bool = False,
+        out_sr: Any = None,
+        return_z: bool = False,
+        return_m: bool = False,
+    ) -> GPResult:
+        """One output of a finished job (``jobs/<id>/results/<param>``)."""
+        url = join_url(self.job_url(task_url, job_id), "results", param_name)
+        params = self._result_params(return_type_data, out_sr, return_z, return_m)
+        data = self._job_call(job_id, lambda: self.transport.get_json(url, params))
+        return GPResult.from_json(data, url=url, name=param_name)
+
+    def job_result_to_file(
+        self,
+        task_url: str,
+        job_id: str,
+        param_name: str,
+        path: str | os.PathLike[str],
+        *,
+        return_type_data: bool = False,
+        out_sr: Any = None,
+        return_z: bool = False,
+        return_m: bool = False,
+        chunk_size: int = 1 << 20,
+    ) -> Path:
+        """Stream one output's JSON answer to ``path`` (for outputs too big for memory)."""
+        url = join_url(self.job_url(task_url, job_id), "results", param_name)
+        params = self._result_params(return_type_data, out_sr, return_z, return_m)
+        return self._job_call(
+            job_id,
+            lambda: self.transport.download(
+                url, path, params, chunk_size=chunk_size, expect_json=True
+            ),
+        )
+
+    def job_input(self, task_url: str, job_id: str, param_name: str) -> GPResult:
+        """An input of a job as the server stored it (``jobs/<id>/inputs/<param>``)."""
+        url = join_url(self.job_url(task_url, job_id), "inputs", param_name)
+        data = self._job_call(job_id, lambda: self.transport.get_json(url, {"f": "json"}))
+        return GPResult.from_json(data, url=url, name=param_name)
+
+    # -- files --------------------------------------------------------------------------
+
+    def upload(
+        self, service_url: str, file_path: str | os.PathLike[str], description: str | None = None
+    ) -> str:
+        """Upload a file to the service's ``uploads`` and return its ``itemID``.
+
+        Refused before sending anything when the service lacks the Uploads capability.
+        """
+        parsed = self._service(service_url)
+        service = self._cached_service(parsed.service_url)
+        if not service.supports_uploads:
+            raise ArcGisCapabilityError(
+                f"the service '{service.path}' does not accept uploads "
+                "(its capabilities do not include 'Uploads')",
+                url=service.url,
+            )
+        path = Path(file_path)
+        if not path.is_file():
+            raise FileNotFoundError(str(path))
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        url = parsed.service_url + "/uploads/upload"
+        fields: list[tuple[str, Any]] = [("f", "json")]
+        if description:
+            fields.append(("description", description))
+        data = self.transport.post_json(
+            url,
+            fields,
+            files={"file": lambda: (path.name, open(path, "rb"), content_type)},  # noqa: SIM115
+            idempotent=False,
+        )
+        item = data.get("item")
+        item_id = item.get("itemID") if isinstance(item, Mapping) else None
+        if data.get("success") is False or not item_id:
+            raise ArcGisInvalidResponseError("the upload answer holds no itemID", url=url)
+        return str(item_id)
+
+    def download(
+        self,
+        url: str,
+        path: str | os.PathLike[str],
+        chunk_size: int = 1 << 20,
+        *,
+        base: str | None = None,
+    ) -> Path:
+        """Stream a result file to ``path``.
+
+        ``url`` may be relative to the server (``/rest/directories/...``) or to
+        ``base`` (a job URL). The token is sent only if the file is on this server.
+        """
+        absolute = resolve_url(url, self.server, base)
+        return self.transport.download(absolute, path, chunk_size=chunk_size)
+
+    # -- result map services --------------------------------------------------------------
+
+    def result_map_service_url(self, service_url_or_path: str, job_id: str) -> str:
+        """``.../<resultMapServerName>/MapServer/jobs/<jobId>`` of a GP service."""
+        parsed = self._service(service_url_or_path)
+        service = self._cached_service(parsed.service_url)
+        name = service.result_map_server_name
+        if not name:
+            raise ArcGisCapabilityError(
+                f"the service '{service.path}' has no result map service", url=service.url
+            )
+        folder_url = parsed.folder_url
+        return join_url(folder_url, name, "MapServer", "jobs", job_id)
+
+    def result_map_service_info(self, service_url_or_path: str, job_id: str) -> dict[str, Any]:
+        """The job's result map service description (layers, extent ...)."""
+        url = self.result_map_service_url(service_url_or_path, job_id)
+        return self._job_call(job_id, lambda: self.transport.get_json(url, {"f": "json"}))
+
+    def query_layer(self, url: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Query a (result map service) layer; ``url`` is the layer or its ``/query``.
+
+        Values are encoded like GP inputs (dicts as JSON, booleans as true/false).
+        Sent by GET, retried; page with ``resultOffset``/``resultRecordCount``.
+        """
+        absolute = self.url(url).rstrip("/")
+        if not absolute.lower().endswith("/query"):
+            absolute += "/query"
+        query = {"f": "json", **encode_inputs(params)}
+        return self.transport.get_json(absolute, query)
