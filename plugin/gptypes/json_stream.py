@@ -1,0 +1,223 @@
+"""Walk a big JSON document without building it: small values are parsed, one
+array of records is streamed one element at a time. Plain Python (no QGIS).
+
+A GP result may hold hundreds of megabytes of features; ``json.load`` would turn
+them into one Python object ~10x the file size. Here the text is read in chunks,
+``json.JSONDecoder.raw_decode`` parses each value (C speed) straight from the
+buffer, and only the current chunk plus one value are ever in memory. Which
+objects to enter and which arrays to stream is decided by key, so the same walk
+serves a bare FeatureSet, a GP result ``{"paramName", "value": ...}``, a
+FeatureCollection and an execute response ``{"results": [...]}``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .errors import EsriJsonError
+
+CHUNK_CHARS = 1 << 20
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_decode = json.JSONDecoder().raw_decode
+
+Path = tuple  # keys and list indexes from the document root
+
+
+@dataclass
+class Node:
+    """One JSON object entered by the walk: its small values and entered children."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    children: dict[str, Node] = field(default_factory=dict)
+    lists: dict[str, list[Node | None]] = field(default_factory=dict)
+    #: for an object holding a streamed array: the array's key and its length
+    stream_key: str | None = None
+    stream_count: int = 0
+    path: Path = ()
+
+
+@dataclass(frozen=True)
+class WalkRules:
+    """Which keys lead into objects, which into arrays of objects, which to stream."""
+
+    enter: frozenset = frozenset()
+    enter_lists: frozenset = frozenset()
+    stream: str = ""
+
+
+class TextBuffer:
+    """UTF-8 text read in chunks from a binary stream, with a moving read position."""
+
+    def __init__(self, raw: IO[bytes], chunk_chars: int = CHUNK_CHARS) -> None:
+        self._raw = raw
+        self._chunk = chunk_chars
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.consumed = 0  # characters dropped from the front, for error offsets
+
+    def fill(self) -> bool:
+        """Append more text (at least doubling what is unread); False at the end."""
+        if self.eof:
+            return False
+        unread = len(self.text) - self.pos
+        data = self._raw.read(max(self._chunk, unread))
+        try:
+            more = self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            raise EsriJsonError(f"the response is not UTF-8 text: {error}") from None
+        if not data:
+            self.eof = True
+        if self.pos:
+            self.consumed += self.pos
+            self.text = self.text[self.pos :] + more
+            self.pos = 0
+        else:
+            self.text += more
+        return bool(data) or bool(more)
+
+    def peek(self) -> str:
+        """The next non-blank character, not consumed; '' at the end."""
+        while True:
+            self.pos = _WHITESPACE.match(self.text, self.pos).end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.fill():
+                return ""
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise self.error(f"expected {char!r}")
+        self.pos += 1
+
+    def value(self) -> Any:
+        """Parse the next complete JSON value."""
+        self.peek()
+        while True:
+            try:
+                obj, end = _decode(self.text, self.pos)
+            except json.JSONDecodeError as error:
+                if self.fill():
+                    continue
+                raise self.error(f"invalid JSON ({error.msg})") from None
+            except RecursionError:
+                raise self.error("JSON nested too deeply") from None
+            # A number that ends with the buffer may continue in the next chunk.
+            if end >= len(self.text) and not self.eof and self.fill():
+                continue
+            self.pos = end
+            return obj
+
+    def error(self, message: str) -> EsriJsonError:
+        return EsriJsonError(f"{message} at character {self.consumed + self.pos}")
+
+
+def _members(buffer: TextBuffer) -> Iterator[str]:
+    """Keys of the object at the read position; after each key the value is next."""
+    buffer.expect("{")
+    if buffer.peek() == "}":
+        buffer.pos += 1
+        return
+    while True:
+        key = buffer.value()
+        if not isinstance(key, str):
+            raise buffer.error("expected an object key")
+        buffer.expect(":")
+        yield key
+        char = buffer.peek()
+        buffer.pos += 1
+        if char == "}":
+            return
+        if char != ",":
+            raise buffer.error("expected ',' or '}'")
+
+
+def _elements(buffer: TextBuffer) -> Iterator[None]:
+    """Positions on each element of the array at the read position."""
+    buffer.expect("[")
+    if buffer.peek() == "]":
+        buffer.pos += 1
+        return
+    while True:
+        yield None
+        char = buffer.peek()
+        buffer.pos += 1
+        if char == "]":
+            return
+        if char != ",":
+            raise buffer.error("expected ',' or ']'")
+
+
+def walk_text(
+    buffer: TextBuffer, rules: WalkRules, node: Node, target: Path | None
+) -> Iterator[Any]:
+    """Walk the object at the read position into ``node``; yield the elements of
+    the streamed array at ``target`` (others are only counted)."""
+    for key in _members(buffer):
+        char = buffer.peek()
+        path = (*node.path, key)
+        if key == rules.stream and char == "[":
+            node.stream_key = key
+            count = 0
+            streaming = path == target
+            for _ in _elements(buffer):
+                item = buffer.value()
+                count += 1
+                if streaming:
+                    yield item
+            node.stream_count = count
+            if streaming:
+                return
+        elif key in rules.enter and char == "{":
+            child = node.children[key] = Node(path=path)
+            yield from walk_text(buffer, rules, child, target)
+            if target is not None and target[: len(path)] == path:
+                return
+        elif key in rules.enter_lists and char == "[":
+            entries: list[Node | None] = []
+            node.lists[key] = entries
+            for index, _ in enumerate(_elements(buffer)):
+                if buffer.peek() == "{":
+                    child = Node(path=(*path, index))
+                    entries.append(child)
+                    yield from walk_text(buffer, rules, child, target)
+                    if target is not None and target[: len(child.path)] == child.path:
+                        return
+                else:
+                    entries.append(None)
+                    buffer.value()
+        else:
+            node.values[key] = buffer.value()
+
+
+def walk_object(obj: dict, rules: WalkRules, path: Path = ()) -> Node:
+    """The same Node tree for a document already in memory (nothing is copied)."""
+    node = Node(path=path)
+    for key, value in obj.items():
+        key_path = (*path, key)
+        if key == rules.stream and isinstance(value, list):
+            node.stream_key = key
+            node.stream_count = len(value)
+        elif key in rules.enter and isinstance(value, dict):
+            node.children[key] = walk_object(value, rules, key_path)
+        elif key in rules.enter_lists and isinstance(value, list):
+            node.lists[key] = [
+                walk_object(item, rules, (*key_path, index)) if isinstance(item, dict) else None
+                for index, item in enumerate(value)
+            ]
+        else:
+            node.values[key] = value
+    return node
+
+
+def resolve(obj: Any, path: Path) -> Any:
+    """The value at ``path`` inside an in-memory document."""
+    for step in path:
+        obj = obj[step]
+    return obj
