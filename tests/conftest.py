@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.gpserver.pytest_plugin"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 REALWORLD_FIXTURES = SHARED / "fixtures" / "realworld"

@@ -1,0 +1,73 @@
+"""Errors the way ArcGIS Server reports them: a JSON ``error`` object, usually under HTTP 200.
+
+Handlers raise :class:`RestError`; the app turns it into the body real servers send, so
+every error in the server has one shape and clients meet the quirk (errors with HTTP 200)
+everywhere, not only where someone remembered it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RestError(Exception):
+    """An ArcGIS REST error: ``{"error": {"code", "message", "details"}}``."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        details: list[str] | None = None,
+        *,
+        http_status: int = 200,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = list(details or [])
+        self.http_status = http_status
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+def unable_to_complete(*details: str) -> RestError:
+    """The generic 400 a GP service answers for bad input or a failed synchronous run."""
+    return RestError(400, "Unable to complete operation.", list(details))
+
+
+def invalid_url() -> RestError:
+    """What ArcGIS answers for an operation the resource does not support."""
+    return RestError(400, "Invalid URL", ["Invalid URL"])
+
+
+def token_required() -> RestError:
+    return RestError(499, "Token Required")
+
+
+def invalid_token() -> RestError:
+    return RestError(498, "Invalid Token")
+
+
+def job_not_found(job_id: str) -> RestError:
+    return RestError(400, f"Job '{job_id}' does not exist or is inaccessible.")
+
+
+def not_found(message: str) -> RestError:
+    return RestError(404, message)
+
+
+class TaskFailedError(Exception):
+    """Raised inside a task: the job ends esriJobFailed with these error messages."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+class TaskTimedOutError(Exception):
+    """Raised inside a task: the job ends esriJobTimedOut."""
+
+
+class TaskCancelledError(Exception):
+    """Raised by :meth:`TaskContext.check_cancelled` when a cancel was requested."""

@@ -1,0 +1,101 @@
+"""``rest/info``, the services directory and its folders, GP service and task descriptions,
+and the token check every service resource goes through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from ..call import Call
+from ..errors import RestError, token_required
+from ..registry import Service, Task
+from ..tokens import token_from_request
+
+CIM_VERSION = "3.1.0"
+
+
+def authenticate(call: Call, service: Service | None) -> None:
+    """Validate any token sent (498 even on public resources, as ArcGIS does); require
+    one (499) for secured services."""
+    value = token_from_request(call.params, call.headers)
+    if value:
+        token = call.state.tokens.check(
+            value, call.request.headers.get("Referer"), call.request.remote_addr or ""
+        )
+        call.user = token.user
+    elif service is not None and service.secured:
+        raise token_required()
+
+
+def info(call: Call) -> Response:
+    registry = call.state.registry
+    return call.respond(
+        {
+            "currentVersion": registry.current_version,
+            "fullVersion": registry.full_version,
+            "authInfo": {
+                "isTokenBasedSecurity": True,
+                "tokenServicesUrl": f"{call.context_url}/tokens/generateToken",
+                "shortLivedTokenValidity": 60,
+            },
+        }
+    )
+
+
+def directory(call: Call, folder: str) -> Response:
+    """The services root (``folder == ""``) or a folder listing.
+
+    Secured services are listed only to a request with a valid token, as on ArcGIS
+    Server, where anonymous users do not see what they may not use.
+    """
+    registry = call.state.registry
+    authenticate(call, None)
+    if folder and not registry.has_folder(folder):
+        raise RestError(404, "Folder not found")
+    entries = registry.directory_entries(registry.folder_name(folder) if folder else "")
+    if call.user is None:
+        entries = [e for e in entries if not registry.entry_is_secured(e)]
+    data: dict[str, Any] = {"currentVersion": registry.current_version}
+    data["folders"] = [] if folder else registry.folders()
+    data["services"] = entries
+    return call.respond(data, f"Folder: {folder or '/'}")
+
+
+def service_description(call: Call, service: Service) -> Response:
+    registry = call.state.registry
+    return call.respond(
+        {
+            "currentVersion": registry.current_version,
+            "cimVersion": CIM_VERSION,
+            "serviceDescription": service.description,
+            "tasks": list(service.tasks),
+            "executionType": service.execution_type,
+            "resultMapServerName": service.result_map_server_name,
+            "maximumRecords": service.maximum_records,
+            "capabilities": service.capabilities,
+        },
+        f"{service.path} (GPServer)",
+    )
+
+
+def help_url(call: Call, service: Service, task: Task) -> str:
+    return (
+        f"{call.context_url}/rest/directories/arcgisoutput/{service.path}_GPServer/"
+        f"{service.name}/{task.name}.htm"
+    )
+
+
+def task_description(call: Call, service: Service, task: Task) -> Response:
+    return call.respond(
+        {
+            "name": task.name,
+            "displayName": task.display_name,
+            "description": task.description,
+            "category": task.category,
+            "helpUrl": help_url(call, service, task),
+            "executionType": service.execution_type,
+            "parameters": [p.description for p in task.parameters],
+        },
+        f"{task.name} (Task)",
+    )

@@ -1,0 +1,29 @@
+"""Everything the request handlers share: catalog, jobs, tokens, uploads, faults, log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .faults import FaultSet
+from .featureset import FeatureSet
+from .jobs import JobManager
+from .registry import Registry
+from .requestlog import RequestLog
+from .tokens import TokenService
+from .uploads import UploadStore
+
+
+@dataclass
+class ServerState:
+    registry: Registry
+    workdir: Path
+    jobs: JobManager
+    tokens: TokenService
+    uploads: UploadStore
+    faults: FaultSet
+    log: RequestLog
+    datasets: dict[str, FeatureSet]
+    token_lifetime: float | None = None  # seconds; forces the lifetime of new tokens
+    cache: dict[Any, Any] = field(default_factory=dict)  # map-service layers per job output

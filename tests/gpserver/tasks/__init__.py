@@ -1,0 +1,22 @@
+"""Task implementations, by the ``implementation`` name services.yaml gives them."""
+
+from __future__ import annotations
+
+from ..jobs import TaskFunction
+from . import analysis, echo, elevation
+
+IMPLEMENTATIONS: dict[str, TaskFunction] = {
+    "buffer": analysis.buffer,
+    "summarize": analysis.summarize,
+    "scalars": analysis.scalars,
+    "large_output": analysis.large_output,
+    "hot_spots": analysis.hot_spots,
+    "all_types": echo.all_types,
+    "echo": echo.echo,
+    "viewshed": elevation.viewshed,
+    "elevation_raster": elevation.elevation_raster,
+    "report": elevation.report,
+    "slow_task": elevation.slow_task,
+    "failing_task": elevation.failing_task,
+    "timeout_task": elevation.timeout_task,
+}

@@ -1,0 +1,1 @@
+"""Tests of the test GP server itself, over real HTTP with ``requests``."""
