@@ -6,6 +6,7 @@ from typing import Any
 
 from qgis.core import QgsApplication
 
+from .clients import forget_clients
 from .provider.provider import ArcGisGpProvider
 
 
@@ -16,19 +17,33 @@ class ArcGisGpPlugin:
         self.iface = iface
         self.provider: ArcGisGpProvider | None = None
 
+    @property
+    def headless(self) -> bool:
+        """qgis_process and standalone scripts load plugins with no interface."""
+        return self.iface is None
+
     def initProcessing(self) -> None:
-        """Register the provider; called by QGIS (also by qgis_process) and by initGui."""
+        """Register the provider; called by QGIS (also by qgis_process) and by initGui.
+
+        Headless, a connection with no cached catalog is fetched right away (there is no
+        GUI to freeze and no event loop to wait on); with a GUI, algorithms come from the
+        cache at once and a background refresh follows in :meth:`initGui`.
+        """
         if self.provider is not None:
             return
-        self.provider = ArcGisGpProvider()
+        self.provider = ArcGisGpProvider(fetch_missing_blocking=self.headless)
         QgsApplication.processingRegistry().addProvider(self.provider)
 
     def initGui(self) -> None:
         """Create the GUI parts; the provider first, so the toolbox has it."""
         self.initProcessing()
+        if self.provider is not None:
+            self.provider.refresh_catalogs(blocking=False)
 
     def unload(self) -> None:
         """Remove the provider and every GUI part this plugin added."""
         if self.provider is not None:
+            self.provider.cancel_refresh()
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        forget_clients()

@@ -1,18 +1,59 @@
-"""The ``arcgisgp`` Processing provider: one algorithm per GP task of every connection."""
+"""The ``arcgisgp`` Processing provider: one algorithm per GP task of every connection.
+
+Algorithms are built from the on-disk catalog cache, so loading never touches the
+network. :meth:`ArcGisGpProvider.refresh_catalogs` fetches fresh catalogs: in a
+background task when QGIS has a GUI, or in the caller's thread for headless tools
+(qgis_process, scripts), which have no event loop to wait on and no GUI to freeze.
+"""
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingProvider
+from typing import Callable
+
+from qgis.core import QgsApplication, QgsProcessingProvider, QgsTask
+from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 
+from ..catalog_cache import CatalogCache
+from ..clients import client_for
+from ..connections import Connection, load_connections
 from ..icons import provider_icon, provider_icon_path
+from ..qgis_log import log_info, log_warning
+from ..rest.catalog import crawl_catalog
+from ..rest.errors import ArcGisError
+from ..rest.model import Catalog
+from .algorithm import GPTaskAlgorithm
 
 PROVIDER_ID = "arcgisgp"
 PROVIDER_NAME = "ArcGIS Geoprocessing"
 
 
+def fetch_catalog(connection: Connection) -> Catalog:
+    """Crawl a connection's URL (network; never call on the GUI thread)."""
+    return crawl_catalog(client_for(connection), connection.url)
+
+
 class ArcGisGpProvider(QgsProcessingProvider):
     """Lists every task of the configured GP services as a native algorithm."""
+
+    #: Emitted (on the main thread) after a refresh; the argument is the number of
+    #: connections whose catalog changed.
+    catalogsRefreshed = pyqtSignal(int)
+
+    def __init__(
+        self,
+        cache: CatalogCache | None = None,
+        connections: Callable[[], list[Connection]] = load_connections,
+        fetch_missing_blocking: bool = False,
+    ) -> None:
+        super().__init__()
+        self.cache = cache or CatalogCache()
+        self._connections = connections
+        #: Headless: fetch a connection with no cache at load time, in this thread.
+        self.fetch_missing_blocking = fetch_missing_blocking
+        #: connection slug -> why its algorithms may be stale (shown in their help).
+        self.status_notes: dict[str, str] = {}
+        self._refresh_task: CatalogRefreshTask | None = None
 
     def id(self) -> str:
         return PROVIDER_ID
@@ -29,5 +70,130 @@ class ArcGisGpProvider(QgsProcessingProvider):
     def svgIconPath(self) -> str:
         return provider_icon_path()
 
+    def connections(self) -> list[Connection]:
+        return self._connections()
+
     def loadAlgorithms(self) -> None:
-        """Add the algorithms (none until connections exist)."""
+        """Add one algorithm per cached task (no network unless headless with no cache)."""
+        for connection in self.connections():
+            catalog = self.cache.load(connection)
+            if catalog is None and self.fetch_missing_blocking:
+                catalog = self._fetch_and_store(connection)
+            if catalog is None:
+                continue
+            self._add_catalog(connection, catalog)
+
+    def _add_catalog(self, connection: Connection, catalog: Catalog) -> None:
+        note = self.status_notes.get(connection.slug, "")
+        for task in catalog.tasks:
+            try:
+                service = catalog.service(task.service_path)
+            except KeyError:
+                continue
+            algorithm = GPTaskAlgorithm(connection, service, task, note)
+            unknown = algorithm.unknown_types()
+            if unknown:
+                log_warning(
+                    f"{algorithm.name()}: GP type(s) {', '.join(unknown)} are not known; "
+                    "they are offered as raw JSON text."
+                )
+            if not self.addAlgorithm(algorithm):
+                log_warning(f"{connection.name}: task {task.url} duplicates {algorithm.name()}")
+
+    def _fetch_and_store(self, connection: Connection) -> Catalog | None:
+        try:
+            catalog = fetch_catalog(connection)
+        except ArcGisError as error:
+            self.status_notes[connection.slug] = f"{connection.name} was unreachable: {error}"
+            log_warning(self.status_notes[connection.slug])
+            return None
+        self.cache.save(connection, catalog)
+        self.status_notes.pop(connection.slug, None)
+        for failure in catalog.failures:
+            log_warning(f"{connection.name}: skipped {failure.path}: {failure.message}")
+        return catalog
+
+    def refresh_catalogs(self, blocking: bool = False) -> None:
+        """Fetch every connection's catalog again and reload the algorithms if one changed.
+
+        ``blocking=True`` works in the caller's thread (headless tools, tests);
+        otherwise a background :class:`QgsTask` does it and the provider reloads when it
+        finishes, on the main thread.
+        """
+        if blocking:
+            changed = 0
+            for connection in self.connections():
+                before = self.cache.load(connection)
+                after = self._fetch_and_store(connection)
+                changed += int(after is not None and _differs(before, after))
+            self.refreshAlgorithms()
+            self.catalogsRefreshed.emit(changed)
+            return
+        if self._refresh_task is not None:
+            return  # one refresh at a time
+        task = CatalogRefreshTask(self, self.connections())
+        self._refresh_task = task
+        QgsApplication.taskManager().addTask(task)
+
+    def _refresh_finished(self, fetched: dict[Connection, Catalog | ArcGisError]) -> None:
+        """Main thread: store what the background task fetched, reload when changed."""
+        self._refresh_task = None
+        changed = 0
+        for connection, outcome in fetched.items():
+            if isinstance(outcome, ArcGisError):
+                self.status_notes[connection.slug] = (
+                    f"{connection.name} was unreachable at the last refresh; these are the "
+                    f"cached task descriptions. ({outcome})"
+                )
+                log_warning(self.status_notes[connection.slug])
+                continue
+            before = self.cache.load(connection)
+            self.status_notes.pop(connection.slug, None)
+            if _differs(before, outcome):
+                self.cache.save(connection, outcome)
+                changed += 1
+        if changed or any(isinstance(o, ArcGisError) for o in fetched.values()):
+            log_info(f"Catalog refresh: {changed} connection(s) changed; reloading algorithms.")
+            self.refreshAlgorithms()
+        self.catalogsRefreshed.emit(changed)
+
+    def cancel_refresh(self) -> None:
+        """Stop a background refresh (plugin unload)."""
+        if self._refresh_task is not None:
+            self._refresh_task.provider = None
+            self._refresh_task.cancel()
+            self._refresh_task = None
+
+
+def _differs(before: Catalog | None, after: Catalog) -> bool:
+    if before is None:
+        return True
+    strip = lambda catalog: {k: v for k, v in catalog.to_dict().items() if k != "created"}  # noqa: E731
+    return strip(before) != strip(after)
+
+
+class CatalogRefreshTask(QgsTask):
+    """Crawls every connection off the main thread; hands the results back in finished()."""
+
+    def __init__(self, provider: ArcGisGpProvider, connections: list[Connection]) -> None:
+        super().__init__("Refreshing ArcGIS GP services", QgsTask.Flag.CanCancel)
+        self.provider: ArcGisGpProvider | None = provider
+        self.connections = connections
+        self.fetched: dict[Connection, Catalog | ArcGisError] = {}
+
+    def run(self) -> bool:
+        for index, connection in enumerate(self.connections):
+            if self.isCanceled():
+                return False
+            try:
+                self.fetched[connection] = fetch_catalog(connection)
+            except ArcGisError as error:
+                self.fetched[connection] = error
+            self.setProgress(100.0 * (index + 1) / max(len(self.connections), 1))
+        return True
+
+    def finished(self, result: bool) -> None:
+        if result and self.provider is not None:
+            self.provider._refresh_finished(self.fetched)
+        elif self.provider is not None:
+            self.provider._refresh_task = None

@@ -34,7 +34,8 @@ LOAD_IN_FRESH_QGIS = textwrap.dedent(
     assert provider is not None, "provider arcgisgp not registered"
     assert qgis.utils.unloadPlugin("arcgis_gp"), "unloadPlugin failed"
     assert QgsApplication.processingRegistry().providerById("arcgisgp") is None
-    print("LOADED", provider.name(), qgis.utils.plugins_metadata_parser["arcgis_gp"]["general"]["version"])
+    version = qgis.utils.plugins_metadata_parser["arcgis_gp"]["general"]["version"]
+    print("LOADED", provider.name(), version)
     """
 )
 
@@ -53,8 +54,9 @@ def test_zip_has_one_top_folder_and_only_runtime_files(plugin_zip: Path) -> None
     for required in ("metadata.txt", "__init__.py", "LICENSE", "plugin/plugin.py"):
         assert f"arcgis_gp/{required}" in names
     for name in names:
-        assert "/tests/" not in name and "__pycache__" not in name and not name.endswith(".pyc")
-        assert "/.venv/" not in name and "/scripts/" not in name
+        for forbidden in ("/tests/", "__pycache__", "/.venv/", "/scripts/"):
+            assert forbidden not in name
+        assert not name.endswith(".pyc")
 
 
 def test_zip_installs_into_a_fresh_profile_and_loads(plugin_zip: Path, tmp_path: Path) -> None:

@@ -1,0 +1,145 @@
+"""What every GP data type handler does, and what it is given to do it.
+
+A handler turns one GP parameter of a task description into QGIS Processing parameter
+definitions (inputs) or output definitions, encodes the user's input for the REST request,
+and decodes the server's result value into Processing outputs. The table in ``table.py``
+picks one handler per GP ``dataType``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputDefinition,
+    QgsProcessingParameterDefinition,
+)
+
+from ..rest.model import GPParameter
+from .compat import FLAG_OPTIONAL
+
+#: Returned by :meth:`GPTypeHandler.encode` when nothing is to be sent for a parameter.
+OMIT = object()
+
+Definition = Any  # QgsProcessingParameterDefinition | QgsProcessingOutputDefinition
+
+
+@dataclass
+class EncodeContext:
+    """What a handler needs to read one input from the algorithm's parameters."""
+
+    algorithm: QgsProcessingAlgorithm
+    parameters: dict[str, Any]
+    context: QgsProcessingContext
+    feedback: QgsProcessingFeedback
+    #: Uploads a local file to the service; returns the item id. None: no Uploads capability.
+    upload: Callable[[Path], str] | None = None
+    #: Folder for temporary request files (removed after the run).
+    temp_dir: Path = field(default_factory=Path)
+
+    def has_value(self, name: str) -> bool:
+        value = self.parameters.get(name)
+        return value is not None and value != ""
+
+
+class ResultValue:
+    """One output's value from the server, fetched only when and how a handler needs it.
+
+    Synchronous tasks return every value in the execute response; asynchronous ones are
+    fetched per parameter, and big feature sets are streamed to a file instead of parsed.
+    """
+
+    def __init__(
+        self,
+        value: Callable[[], Any],
+        to_file: Callable[[Path], Path],
+    ) -> None:
+        self._value = value
+        self._to_file = to_file
+
+    def value(self) -> Any:
+        """The result's ``value`` member, parsed."""
+        return self._value()
+
+    def to_file(self, path: Path) -> Path:
+        """Write the whole result JSON (``{paramName, dataType, value}``) to ``path``."""
+        return self._to_file(path)
+
+
+@dataclass
+class DecodeContext:
+    """What a handler needs to turn one result into Processing outputs."""
+
+    algorithm: QgsProcessingAlgorithm
+    parameters: dict[str, Any]
+    context: QgsProcessingContext
+    feedback: QgsProcessingFeedback
+    #: Streams a (possibly server-relative) URL to a local path, with the connection's auth.
+    download: Callable[[str, Path], Path]
+    temp_dir: Path = field(default_factory=Path)
+
+
+class GPTypeHandler:
+    """Base handler: a plain string in, the raw value out. Subclasses override what differs."""
+
+    #: Short description for the README's type table and the algorithm help.
+    qgis_input: str = "String"
+    qgis_output: str = "OutputString"
+
+    def input_parameters(self, param: GPParameter) -> list[QgsProcessingParameterDefinition]:
+        """The Processing parameter(s) for an input GP parameter."""
+        raise NotImplementedError
+
+    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
+        """The value to send for ``param``, JSON-ready, or :data:`OMIT`."""
+        raise NotImplementedError
+
+    def output_definitions(self, param: GPParameter) -> list[Definition]:
+        """Destination parameters and/or outputs for an output GP parameter."""
+        raise NotImplementedError
+
+    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
+        """Processing outputs (name -> value) for an output GP parameter."""
+        raise NotImplementedError
+
+
+def apply_common(definition: QgsProcessingParameterDefinition, param: GPParameter) -> Any:
+    """Help text, optional flag and GP category, the same for every input type."""
+    if not param.is_required:
+        definition.setFlags(definition.flags() | FLAG_OPTIONAL)
+    help_text = param.description or ""
+    definition.setHelp(help_text)
+    metadata = dict(definition.metadata())
+    metadata["arcgis_gp"] = {"dataType": param.data_type, "category": param.category or ""}
+    definition.setMetadata(metadata)
+    return definition
+
+
+def display_name(param: GPParameter) -> str:
+    """What the dialog shows for a parameter: its displayName, else its name."""
+    return param.display_name or param.name
+
+
+def output_description(param: GPParameter) -> str:
+    return display_name(param)
+
+
+def bad_input(param: GPParameter, problem: str) -> QgsProcessingException:
+    """A clear error that names the parameter, for Processing to show."""
+    return QgsProcessingException(f"{display_name(param)} ({param.name}): {problem}")
+
+
+def unique_path(folder: Path, prefix: str, suffix: str) -> Path:
+    """A new file name in ``folder`` (one run may send or receive several feature sets)."""
+    return folder / f"{prefix}-{uuid.uuid4().hex[:12]}{suffix}"
+
+
+def make_output(cls: type[QgsProcessingOutputDefinition], param: GPParameter) -> Any:
+    return cls(param.name, output_description(param))

@@ -1,0 +1,131 @@
+"""Handlers for GPFeatureRecordSetLayer and GPRecordSet: QGIS features in, sinks out.
+
+Inputs are streamed into an Esri JSON FeatureSet file (in the source's CRS) and sent from
+there; outputs are streamed from the result file into the sink the user chose, so a big
+result never lives in memory as one object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsFeatureSource,
+    QgsProcessingException,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsWkbTypes,
+)
+
+from ..rest.encoding import RawJson
+from ..rest.model import GPParameter
+from .base import (
+    OMIT,
+    DecodeContext,
+    EncodeContext,
+    GPTypeHandler,
+    ResultValue,
+    apply_common,
+    bad_input,
+    display_name,
+    unique_path,
+)
+from .compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT, SOURCE_POLYGON, SOURCE_VECTOR
+from .featureset import FeatureSetReader, write_feature_set, write_features_to_sink
+
+_SOURCE_TYPES = {
+    "esriGeometryPoint": SOURCE_POINT,
+    "esriGeometryMultipoint": SOURCE_POINT,
+    "esriGeometryPolyline": SOURCE_LINE,
+    "esriGeometryPolygon": SOURCE_POLYGON,
+    "esriGeometryEnvelope": SOURCE_POLYGON,
+}
+
+
+def accepted_geometry_types(param: GPParameter) -> list[Any]:
+    """Source types a feature input accepts: its featureClass filter, else its template's."""
+    geometry_types: list[str] = []
+    if isinstance(param.filter, dict) and param.filter.get("type") == "featureClass":
+        geometry_types = [str(t) for t in param.filter.get("list") or []]
+    elif isinstance(param.default_value, dict) and param.default_value.get("geometryType"):
+        geometry_types = [str(param.default_value["geometryType"])]
+    types = sorted({_SOURCE_TYPES[t] for t in geometry_types if t in _SOURCE_TYPES}, key=int)
+    return types or [SOURCE_ANY_GEOMETRY]
+
+
+def encode_source_to_feature_set(
+    source: QgsFeatureSource | Any, ctx: EncodeContext, param: GPParameter
+) -> RawJson:
+    """Stream a feature source (or layer) into a FeatureSet file and send it from there."""
+    path = unique_path(ctx.temp_dir, "input", ".json")
+    with path.open("wb") as out:
+        info = write_feature_set(source, out, feedback=ctx.feedback)
+    ctx.feedback.pushInfo(f"{display_name(param)}: sending {info.feature_count} feature(s)")
+    return RawJson(path.read_bytes())
+
+
+class FeatureSetType(GPTypeHandler):
+    """GPFeatureRecordSetLayer (with geometry) and GPRecordSet (tables, without)."""
+
+    def __init__(self, tables: bool) -> None:
+        self.tables = tables
+        self.qgis_input = "FeatureSource (tables)" if tables else "FeatureSource"
+        self.qgis_output = "FeatureSink without geometry" if tables else "FeatureSink"
+
+    def input_parameters(self, param: GPParameter) -> list[Any]:
+        types = [SOURCE_VECTOR] if self.tables else accepted_geometry_types(param)
+        definition = QgsProcessingParameterFeatureSource(
+            param.name, display_name(param), types, optional=not param.is_required
+        )
+        return [apply_common(definition, param)]
+
+    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
+        if not ctx.has_value(param.name):
+            return OMIT
+        source = ctx.algorithm.parameterAsSource(ctx.parameters, param.name, ctx.context)
+        if source is None:
+            raise bad_input(param, f"cannot read features from {ctx.parameters[param.name]!r}")
+        return encode_source_to_feature_set(source, ctx, param)
+
+    def output_definitions(self, param: GPParameter) -> list[Any]:
+        if self.tables:
+            sink_type = SOURCE_VECTOR
+        else:
+            template = param.default_value if isinstance(param.default_value, dict) else {}
+            sink_type = _SOURCE_TYPES.get(str(template.get("geometryType")), SOURCE_ANY_GEOMETRY)
+        definition = QgsProcessingParameterFeatureSink(
+            param.name,
+            display_name(param),
+            sink_type,
+            optional=True,
+            createByDefault=True,
+        )
+        definition.setHelp(param.description or "")
+        return [definition]
+
+    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
+        path = result.to_file(unique_path(ctx.temp_dir, "result", ".json"))
+        reader = FeatureSetReader(path)
+        if reader.url:
+            ctx.feedback.pushWarning(
+                f"{display_name(param)}: the service wrote this output to a feature service "
+                f"({reader.url}); add it from there."
+            )
+            return {param.name: reader.url}
+        wkb_type = QgsWkbTypes.Type.NoGeometry if self.tables else reader.wkb_type
+        sink, destination = ctx.algorithm.parameterAsSink(
+            ctx.parameters, param.name, ctx.context, reader.fields, wkb_type, reader.crs
+        )
+        if sink is None:
+            if ctx.parameters.get(param.name) is None:
+                return {}  # the user skipped this output
+            raise QgsProcessingException(ctx.algorithm.invalidSinkError(ctx.parameters, param.name))
+        count = write_features_to_sink(reader, sink, ctx.feedback)
+        del sink  # flush and close before Processing loads the output
+        ctx.feedback.pushInfo(f"{display_name(param)}: {count} feature(s) received")
+        if reader.exceeded_transfer_limit:
+            ctx.feedback.pushWarning(
+                f"{display_name(param)}: the server returned only {count} feature(s); the "
+                "full result exceeds its transfer limit (maximumRecords)."
+            )
+        return {param.name: destination}

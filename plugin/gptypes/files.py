@@ -1,0 +1,139 @@
+"""Handlers for GPRasterDataLayer / GPRasterData and GPDataFile: uploads in, downloads out.
+
+A local input file goes through the service's ``uploads/upload`` endpoint and is sent as
+``{"itemID"}``; a URL is sent as ``{"url"}``. Outputs arrive as ``{"url"}`` (possibly
+relative to the server) and are streamed to the destination the user chose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+)
+
+from ..rest.model import GPParameter
+from .base import (
+    OMIT,
+    DecodeContext,
+    EncodeContext,
+    GPTypeHandler,
+    ResultValue,
+    apply_common,
+    bad_input,
+    display_name,
+)
+from .compat import FILE_FILE
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def encode_local_or_url(param: GPParameter, ctx: EncodeContext, location: str) -> dict[str, str]:
+    """{"url"} for a URL, else upload the file and send {"itemID"}."""
+    if _is_url(location):
+        return {"url": location}
+    path = Path(location)
+    if not path.is_file():
+        raise bad_input(param, f"file not found: {location}")
+    if ctx.upload is None:
+        raise bad_input(
+            param,
+            "this service does not accept uploads (it lacks the 'Uploads' capability), so a "
+            "local file cannot be sent; give a URL the server can reach instead",
+        )
+    ctx.feedback.pushInfo(f"{display_name(param)}: uploading {path.name}")
+    return {"itemID": ctx.upload(path)}
+
+
+class RasterType(GPTypeHandler):
+    """GPRasterDataLayer / GPRasterData: a raster layer in, a downloaded raster out."""
+
+    qgis_input = "RasterLayer (uploaded) or a URL"
+    qgis_output = "RasterDestination (downloaded)"
+
+    def input_parameters(self, param: GPParameter) -> list[Any]:
+        definition = QgsProcessingParameterRasterLayer(
+            param.name, display_name(param), optional=not param.is_required
+        )
+        return [apply_common(definition, param)]
+
+    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
+        raw = ctx.parameters.get(param.name)
+        if raw is None or raw == "":
+            return OMIT
+        if isinstance(raw, str) and _is_url(raw):
+            return {"url": raw}
+        layer = ctx.algorithm.parameterAsRasterLayer(ctx.parameters, param.name, ctx.context)
+        if layer is None:
+            raise bad_input(param, f"cannot open raster {raw!r}")
+        location = layer.source()
+        if layer.providerType() != "gdal" or not Path(location).is_file():
+            raise bad_input(param, f"only local raster files can be sent, not {location!r}")
+        return encode_local_or_url(param, ctx, location)
+
+    def output_definitions(self, param: GPParameter) -> list[Any]:
+        definition = QgsProcessingParameterRasterDestination(
+            param.name, display_name(param), optional=True, createByDefault=True
+        )
+        definition.setHelp(param.description or "")
+        return [definition]
+
+    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
+        value = result.value()
+        url = value.get("url") if isinstance(value, dict) else None
+        if not url:
+            ctx.feedback.pushWarning(f"{display_name(param)}: the server returned no raster")
+            return {}
+        if isinstance(value, dict) and value.get("type") == "ImageService":
+            ctx.feedback.pushInfo(f"{display_name(param)}: an image service at {url}")
+            return {param.name: url}
+        destination = ctx.algorithm.parameterAsOutputLayer(ctx.parameters, param.name, ctx.context)
+        if not destination:
+            return {}
+        ctx.download(url, Path(destination))
+        return {param.name: destination}
+
+
+class DataFileType(GPTypeHandler):
+    """GPDataFile: a file (uploaded) or URL in, a downloaded file out."""
+
+    qgis_input = "File (uploaded) or a URL"
+    qgis_output = "FileDestination (downloaded)"
+
+    def input_parameters(self, param: GPParameter) -> list[Any]:
+        definition = QgsProcessingParameterFile(
+            param.name, display_name(param), FILE_FILE, optional=not param.is_required
+        )
+        return [apply_common(definition, param)]
+
+    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
+        if not ctx.has_value(param.name):
+            return OMIT
+        location = ctx.algorithm.parameterAsFile(ctx.parameters, param.name, ctx.context)
+        return encode_local_or_url(param, ctx, location)
+
+    def output_definitions(self, param: GPParameter) -> list[Any]:
+        definition = QgsProcessingParameterFileDestination(
+            param.name, display_name(param), "All files (*.*)", optional=True, createByDefault=True
+        )
+        definition.setHelp(param.description or "")
+        return [definition]
+
+    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
+        value = result.value()
+        url = value.get("url") if isinstance(value, dict) else None
+        if not url:
+            ctx.feedback.pushWarning(f"{display_name(param)}: the server returned no file")
+            return {}
+        destination = ctx.algorithm.parameterAsFileOutput(ctx.parameters, param.name, ctx.context)
+        if not destination:
+            return {}
+        ctx.download(url, Path(destination))
+        return {param.name: destination}

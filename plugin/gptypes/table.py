@@ -1,0 +1,71 @@
+"""The GP type table: one handler per GP ``dataType``.
+
+This is the single place that says how a GP data type becomes a QGIS Processing
+parameter, how its value is sent, and what output it gives (README, "GP types").
+An unknown type falls back to a raw-JSON string, with a warning in the log: a task
+with a new type still becomes an algorithm.
+"""
+
+from __future__ import annotations
+
+from .base import GPTypeHandler
+from .collections import MultiValueType, ValueTableType
+from .features import FeatureSetType
+from .files import DataFileType, RasterType
+from .scalars import (
+    BooleanType,
+    DateType,
+    ExtentType,
+    FieldType,
+    NumberType,
+    RawJsonType,
+    SpatialReferenceType,
+    StringType,
+    UnitType,
+)
+from .units import AREAL, LINEAR, TIME
+
+GP_TYPES: dict[str, GPTypeHandler] = {
+    "GPString": StringType(),
+    "GPStringHidden": StringType(hidden=True),
+    "GPLong": NumberType(integer=True),
+    "GPDouble": NumberType(integer=False),
+    "GPBoolean": BooleanType(),
+    "GPDate": DateType(),
+    "GPLinearUnit": UnitType(LINEAR),
+    "GPArealUnit": UnitType(AREAL),
+    "GPTimeUnit": UnitType(TIME),
+    "GPFeatureRecordSetLayer": FeatureSetType(tables=False),
+    "GPRecordSet": FeatureSetType(tables=True),
+    "GPRasterDataLayer": RasterType(),
+    "GPRasterData": RasterType(),
+    "GPDataFile": DataFileType(),
+    "GPMultiValue": MultiValueType(),
+    "GPValueTable": ValueTableType(),
+    "GPField": FieldType(),
+    "Field": FieldType(),  # what real servers say as often as GPField
+    "GPSpatialReference": SpatialReferenceType(),
+    "GPCoordinateSystem": SpatialReferenceType(),
+    "GPExtent": ExtentType(),
+    "GPEnvelope": ExtentType(),
+    "GPSQLExpression": StringType(),
+    "GPComposite": RawJsonType(),
+    "GPSACellSize": RawJsonType(),
+    "GPRasterFormulaOrConstant": RawJsonType(),
+}
+
+UNKNOWN_TYPE = RawJsonType(known=False)
+
+
+def base_data_type(data_type: str) -> str:
+    """'GPMultiValue:GPString' -> 'GPMultiValue'; other names unchanged."""
+    return (data_type or "").split(":", 1)[0].strip()
+
+
+def handler_for(data_type: str) -> GPTypeHandler:
+    """The handler for a GP dataType (the raw-JSON fallback when it is unknown)."""
+    return GP_TYPES.get(base_data_type(data_type), UNKNOWN_TYPE)
+
+
+def is_known(data_type: str) -> bool:
+    return base_data_type(data_type) in GP_TYPES

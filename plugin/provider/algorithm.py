@@ -1,0 +1,131 @@
+"""A Processing algorithm built from one GP task description.
+
+The class only describes the task to Processing (ids, names, help, parameters from the
+GP type table); running it is :mod:`.runner`'s job.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingDestinationParameter,
+    QgsProcessingFeedback,
+    QgsProcessingOutputString,
+)
+from qgis.PyQt.QtGui import QIcon
+
+from ..clients import client_for
+from ..connections import Connection, slug
+from ..gptypes.table import handler_for, is_known
+from ..icons import provider_icon
+from ..rest.model import GPService, GPTask
+from .runner import JOB_ID_OUTPUT, TaskRun
+
+
+def algorithm_name(connection: Connection, service_path: str, task_name: str) -> str:
+    """The stable algorithm name: ``slug(connection)__slug(service path)__slug(task)``."""
+    return f"{connection.slug}__{slug(service_path)}__{slug(task_name)}"
+
+
+class GPTaskAlgorithm(QgsProcessingAlgorithm):
+    """One remote GP task as a native QGIS algorithm."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        service: GPService,
+        task: GPTask,
+        status_note: str = "",
+    ) -> None:
+        super().__init__()
+        self.connection = connection
+        self.service = service
+        self.task = task
+        #: Why the description may be stale (e.g. the server was unreachable at refresh).
+        self.status_note = status_note
+
+    # -- identity ----------------------------------------------------------------------
+
+    def name(self) -> str:
+        return algorithm_name(self.connection, self.service.path, self.task.name)
+
+    def displayName(self) -> str:
+        return self.task.display_name or self.task.name
+
+    def group(self) -> str:
+        return f"{self.connection.name} › {self.service.path}"  # noqa: RUF001 (DESIGN.md)
+
+    def groupId(self) -> str:
+        return f"{self.connection.slug}__{slug(self.service.path)}"
+
+    def icon(self) -> QIcon:
+        return provider_icon()
+
+    def tags(self) -> list[str]:
+        return ["arcgis", "geoprocessing", "gp", self.service.path, self.task.name]
+
+    def helpUrl(self) -> str:
+        return self.task.help_url or self.task.url
+
+    def shortDescription(self) -> str:
+        return (self.task.description or "").split("\n", 1)[0][:200]
+
+    def shortHelpString(self) -> str:
+        parts = []
+        if self.status_note:
+            parts.append(f"<p><b>{html.escape(self.status_note)}</b></p>")
+        if self.task.description:
+            parts.append(f"<p>{html.escape(self.task.description)}</p>")
+        mode = "asynchronous job" if self.task.is_async else "synchronous request"
+        parts.append(f"<p>Runs on <i>{html.escape(self.service.url)}</i> as a {mode}.</p>")
+        rows = []
+        for param in self.task.parameters:
+            label = html.escape(param.display_name or param.name)
+            kind = (
+                "output" if param.is_output else ("required" if param.is_required else "optional")
+            )
+            text = html.escape(param.description or "")
+            rows.append(
+                f"<li><b>{label}</b> <code>{html.escape(param.name)}</code> "
+                f"({html.escape(param.data_type)}, {kind}){': ' + text if text else ''}</li>"
+            )
+        if rows:
+            parts.append("<ul>" + "".join(rows) + "</ul>")
+        return "".join(parts)
+
+    def createInstance(self) -> GPTaskAlgorithm:
+        return GPTaskAlgorithm(self.connection, self.service, self.task, self.status_note)
+
+    # -- parameters --------------------------------------------------------------------
+
+    def unknown_types(self) -> list[str]:
+        """GP types of this task that fell back to raw JSON (for the provider's warning)."""
+        return sorted({p.data_type for p in self.task.parameters if not is_known(p.data_type)})
+
+    def initAlgorithm(self, configuration: dict[str, Any] | None = None) -> None:
+        for param in self.task.inputs:
+            for definition in handler_for(param.data_type).input_parameters(param):
+                self.addParameter(definition)
+        for param in self.task.outputs:
+            for definition in handler_for(param.data_type).output_definitions(param):
+                if isinstance(definition, QgsProcessingDestinationParameter):
+                    self.addParameter(definition)
+                else:
+                    self.addOutput(definition)
+        if self.task.is_async and self.outputDefinition(JOB_ID_OUTPUT) is None:
+            self.addOutput(QgsProcessingOutputString(JOB_ID_OUTPUT, "Job id on the server"))
+
+    # -- running -----------------------------------------------------------------------
+
+    def processAlgorithm(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+    ) -> dict[str, Any]:
+        run = TaskRun(self, client_for(self.connection), self.connection, self.service, self.task)
+        return run.run(parameters, context, feedback)

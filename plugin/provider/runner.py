@@ -1,0 +1,200 @@
+"""Running one GP task from Processing: encode inputs, execute or submit and wait, decode.
+
+This is ``processAlgorithm``'s body, kept apart from the algorithm class so that the
+class only describes the task. It runs in Processing's worker thread (the dialog) or
+the caller's thread (``processing.run``), never blocking QGIS's GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+)
+
+from ..connections import Connection
+from ..gptypes.base import OMIT, DecodeContext, EncodeContext, ResultValue
+from ..gptypes.table import handler_for
+from ..rest.client import GPClient
+from ..rest.errors import ArcGisError, JobCancelledError, JobError
+from ..rest.model import GPMessage, GPResult, GPService, GPTask, JobInfo, MessageType
+from ..rest.waiting import wait_for_job
+
+JOB_ID_OUTPUT = "JOB_ID"
+
+
+def report_messages(feedback: QgsProcessingFeedback, messages: list[GPMessage]) -> None:
+    """Each GP message at its level: informative, warning or error."""
+    for message in messages:
+        text = message.description
+        if not text:
+            continue
+        if message.type in (MessageType.ERROR, MessageType.ABORT):
+            feedback.reportError(text, False)
+        elif message.type == MessageType.WARNING:
+            feedback.pushWarning(text)
+        else:
+            feedback.pushInfo(text)
+
+
+def _failure_text(task: GPTask, error: ArcGisError) -> str:
+    """The server's own words first: the error, then the job's error messages."""
+    text = f"{task.display_name or task.name}: {error}"
+    if isinstance(error, JobError):
+        lines = [m.description for m in error.messages if m.is_error and m.description]
+        if lines:
+            text += "\n" + "\n".join(lines)
+    return text
+
+
+def _dump_result(path: Path, result: GPResult) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        json.dump(
+            {"paramName": result.param_name, "dataType": result.data_type, "value": result.value},
+            out,
+        )
+    return path
+
+
+class TaskRun:
+    """One run of one task, with everything it needs in one place."""
+
+    def __init__(
+        self,
+        algorithm: QgsProcessingAlgorithm,
+        client: GPClient,
+        connection: Connection,
+        service: GPService,
+        task: GPTask,
+    ) -> None:
+        self.algorithm = algorithm
+        self.client = client
+        self.connection = connection
+        self.service = service
+        self.task = task
+
+    def run(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+    ) -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="arcgis_gp_") as temp:
+            temp_dir = Path(temp)
+            try:
+                inputs = self._encode_inputs(parameters, context, feedback, temp_dir)
+                if feedback.isCanceled():
+                    return {}
+                if self.task.is_async:
+                    job, results = self._run_async(inputs, feedback)
+                else:
+                    job, results = None, self._run_sync(inputs, feedback)
+                decode = DecodeContext(
+                    self.algorithm, parameters, context, feedback, self._download, temp_dir
+                )
+                outputs = self._decode_outputs(results, decode)
+            except JobCancelledError as error:
+                if feedback.isCanceled():
+                    feedback.pushInfo(f"Cancelled: job {error.job_id} was cancelled on the server.")
+                    return {}
+                raise QgsProcessingException(_failure_text(self.task, error)) from error
+            except ArcGisError as error:
+                raise QgsProcessingException(_failure_text(self.task, error)) from error
+        if job is not None:
+            outputs[JOB_ID_OUTPUT] = job.job_id
+        return outputs
+
+    # -- inputs ------------------------------------------------------------------------
+
+    def _encode_inputs(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+        temp_dir: Path,
+    ) -> dict[str, Any]:
+        upload: Callable[[Path], str] | None = None
+        if self.service.supports_uploads:
+            upload = lambda path: self.client.upload(self.service.url, path)  # noqa: E731
+        encode = EncodeContext(self.algorithm, parameters, context, feedback, upload, temp_dir)
+        inputs: dict[str, Any] = {}
+        for param in self.task.inputs:
+            value = handler_for(param.data_type).encode(param, encode)
+            if value is not OMIT:
+                inputs[param.name] = value
+        return inputs
+
+    # -- running -----------------------------------------------------------------------
+
+    def _run_sync(
+        self, inputs: dict[str, Any], feedback: QgsProcessingFeedback
+    ) -> dict[str, ResultValue]:
+        feedback.pushInfo(f"Executing {self.task.name} on {self.service.path}…")
+        response = self.client.execute(self.task.url, inputs)
+        report_messages(feedback, response.messages)
+        feedback.setProgress(100)
+        results = {}
+        for result in response.results.values():
+            results[result.param_name] = ResultValue(
+                value=lambda result=result: result.value,
+                to_file=lambda path, result=result: _dump_result(path, result),
+            )
+        return results
+
+    def _run_async(
+        self, inputs: dict[str, Any], feedback: QgsProcessingFeedback
+    ) -> tuple[JobInfo, dict[str, ResultValue]]:
+        job = self.client.submit_job(self.task.url, inputs)
+        feedback.pushInfo(f"Job {job.job_id} submitted to {self.service.path}/{self.task.name}.")
+
+        def on_progress(progress: Any) -> None:
+            if progress is not None and progress.percent is not None:
+                feedback.setProgress(float(progress.percent))
+
+        final = wait_for_job(
+            self.client,
+            self.task.url,
+            job.job_id,
+            on_status=lambda status: feedback.setProgressText(f"Job {job.job_id}: {status.value}"),
+            on_messages=lambda messages: report_messages(feedback, messages),
+            on_progress=on_progress,
+            is_cancelled=feedback.isCanceled,
+        )
+        feedback.setProgress(100)
+        results = {}
+        for name in final.results or {p.name: "" for p in self.task.outputs}:
+            results[name] = ResultValue(
+                value=lambda name=name: (
+                    self.client.job_result(self.task.url, job.job_id, name).value
+                ),
+                to_file=lambda path, name=name: self.client.job_result_to_file(
+                    self.task.url, job.job_id, name, path
+                ),
+            )
+        return final, results
+
+    # -- outputs -----------------------------------------------------------------------
+
+    def _decode_outputs(
+        self, results: dict[str, ResultValue], decode: DecodeContext
+    ) -> dict[str, Any]:
+        outputs: dict[str, Any] = {}
+        for param in self.task.outputs:
+            if decode.feedback.isCanceled():
+                raise QgsProcessingException("Cancelled before every output was received.")
+            result = results.get(param.name)
+            if result is None:
+                decode.feedback.pushWarning(f"The server returned no value for {param.name}.")
+                continue
+            outputs.update(handler_for(param.data_type).decode(param, result, decode))
+        return outputs
+
+    def _download(self, url: str, path: Path) -> Path:
+        return self.client.download(url, path)
