@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "demo-output"
+DEFAULT_OUTPUT = ROOT / "demo-output"
 
 
 def _start_qgis() -> object:
@@ -115,10 +115,12 @@ def _render(project: object, png: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="GP server port (0: a free one)")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output folder")
     args = parser.parse_args(argv)
+    output: Path = args.output.resolve()
     started = time.monotonic()
-    OUTPUT.mkdir(exist_ok=True)
-    for old in OUTPUT.glob("demo*"):
+    output.mkdir(parents=True, exist_ok=True)
+    for old in output.glob("demo*"):
         old.unlink()
 
     sys.path.insert(0, str(ROOT))
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     server = GPServer(host="127.0.0.1", port=args.port)
     server.start()
     print(f"demo: GP server at {server.services_url}")
-    connections = OUTPUT / "connections.yaml"
+    connections = output / "connections.yaml"
     connections.write_text(
         f"connections:\n  - name: demo\n    url: {server.services_url}\n", encoding="utf-8"
     )
@@ -135,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = _start_qgis()
         _load_plugin()
-        code = _run_tasks(server, started)
+        code = _run_tasks(server, output, started)
         del app
         return code
     finally:
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print("demo: GP server stopped")
 
 
-def _run_tasks(server: object, started: float) -> int:
+def _run_tasks(server: object, output: Path, started: float) -> int:
     import processing
     from qgis.core import (
         QgsApplication,
@@ -157,7 +159,7 @@ def _run_tasks(server: object, started: float) -> int:
     provider = QgsApplication.processingRegistry().providerById("arcgisgp")
     algorithms = sorted(a.id() for a in provider.algorithms())
     print(f"demo: {len(algorithms)} GP tasks became algorithms, e.g. {algorithms[:3]}")
-    gpkg = OUTPUT / "demo.gpkg"
+    gpkg = output / "demo.gpkg"
     observers = _save_to_gpkg(_observer_points(), gpkg, "observers")
     feedback = QgsProcessingFeedback()
     summary = []
@@ -213,18 +215,18 @@ def _run_tasks(server: object, started: float) -> int:
             project.addMapLayer(layer)
         else:
             print(f"demo: warning: layer {layer.name()} is not valid ({layer.error().summary()})")
-    project_path = OUTPUT / "demo.qgz"
+    project_path = output / "demo.qgz"
     project.write(str(project_path))
-    png = OUTPUT / "demo.png"
+    png = output / "demo.png"
     _render(project, png)
 
     print("\ndemo summary")
     for task, features, seconds in summary:
         print(f"  {task:<60} {features:>6} features  {seconds:6.2f} s")
     print(f"  total {time.monotonic() - started:.1f} s")
-    print(f"\ndemo outputs in {OUTPUT}:")
+    print(f"\ndemo outputs in {output}:")
     for path in (gpkg, project_path, png):
-        print(f"  {path.relative_to(ROOT)}")
+        print(f"  {path}")
     del buffer
     return 0
 
