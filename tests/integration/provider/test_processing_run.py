@@ -190,3 +190,23 @@ def test_viewshed_polygons_per_observer(provider, three_points, feedback) -> Non
     layer = _layer(result["Output_Viewshed"])
     assert layer.featureCount() == 3
     assert QgsWkbTypes.geometryType(layer.wkbType()) == QgsWkbTypes.GeometryType.PolygonGeometry
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_transfer_limit_is_reported_as_a_warning(provider, service, feedback) -> None:
+    result = processing.run(
+        f"arcgisgp:demo__{service}__largeoutput",
+        {"Feature_Count": 1500, "Output_Features": "TEMPORARY_OUTPUT"},
+        feedback=feedback,
+    )
+    assert _layer(result["Output_Features"]).featureCount() == 1000  # maximumRecords
+    assert any("transfer limit" in warning for warning in feedback.warnings)
+
+
+def test_small_output_gives_no_transfer_warning(provider, feedback) -> None:
+    processing.run(
+        "arcgisgp:demo__analysis__largeoutput",
+        {"Feature_Count": 10, "Output_Features": "TEMPORARY_OUTPUT"},
+        feedback=feedback,
+    )
+    assert not any("transfer limit" in warning for warning in feedback.warnings)
