@@ -58,15 +58,19 @@ class ResultValue:
 
     def __init__(
         self,
-        value: Callable[[], Any],
+        value: Callable[[bool], Any],
         to_file: Callable[[Path], Path],
     ) -> None:
         self._value = value
         self._to_file = to_file
 
-    def value(self) -> Any:
-        """The result's ``value`` member, parsed."""
-        return self._value()
+    def value(self, as_data: bool = False) -> Any:
+        """The result's ``value`` member, parsed.
+
+        ``as_data`` asks for the data itself (``returnType=data``): a service with a
+        result map service otherwise answers raster outputs with a drawn ``mapImage``.
+        """
+        return self._value(as_data)
 
     def to_file(self, path: Path) -> Path:
         """Write the whole result JSON (``{paramName, dataType, value}``) to ``path``."""

@@ -86,7 +86,7 @@ class RasterType(GPTypeHandler):
         return [definition]
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        value = result.value()
+        value = result.value(as_data=True)
         url = value.get("url") if isinstance(value, dict) else None
         if not url:
             ctx.feedback.pushWarning(f"{display_name(param)}: the server returned no raster")
@@ -127,7 +127,7 @@ class DataFileType(GPTypeHandler):
         return [definition]
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        value = result.value()
+        value = result.value(as_data=True)
         url = value.get("url") if isinstance(value, dict) else None
         if not url:
             ctx.feedback.pushWarning(f"{display_name(param)}: the server returned no file")

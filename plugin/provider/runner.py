@@ -143,7 +143,7 @@ class TaskRun:
         results = {}
         for result in response.results.values():
             results[result.param_name] = ResultValue(
-                value=lambda result=result: result.value,
+                value=lambda as_data, result=result: result.value,
                 to_file=lambda path, result=result: _dump_result(path, result),
             )
         return results
@@ -171,8 +171,10 @@ class TaskRun:
         results = {}
         for name in final.results or {p.name: "" for p in self.task.outputs}:
             results[name] = ResultValue(
-                value=lambda name=name: (
-                    self.client.job_result(self.task.url, job.job_id, name).value
+                value=lambda as_data, name=name: (
+                    self.client.job_result(
+                        self.task.url, job.job_id, name, return_type_data=as_data
+                    ).value
                 ),
                 to_file=lambda path, name=name: self.client.job_result_to_file(
                     self.task.url, job.job_id, name, path
