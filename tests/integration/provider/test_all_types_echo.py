@@ -9,7 +9,7 @@ import pytest
 from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer, QgsWkbTypes
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime
 
-NOTE = "Zürich – ünïcödé, 東京"
+NOTE = "Zürich – ünïcödé, 東京"  # noqa: RUF001 - non-ASCII on purpose
 
 
 def _lines() -> QgsVectorLayer:
