@@ -152,7 +152,6 @@ def _run_tasks(server: object, output: Path, started: float) -> int:
         QgsCoordinateReferenceSystem,
         QgsProcessingFeedback,
         QgsProject,
-        QgsRasterLayer,
         QgsVectorLayer,
     )
 
@@ -201,10 +200,8 @@ def _run_tasks(server: object, output: Path, started: float) -> int:
 
     project = QgsProject.instance()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
-    map_service_url = f"{server.services_url}/Elevation/Viewshed/MapServer/jobs/{job_id}"
-    result_layer = QgsRasterLayer(
-        f"url={map_service_url} crs=EPSG:3857 format=png", "result map service", "arcgismapserver"
-    )
+    result_layer = viewshed["RESULT_MAP_LAYER"]  # the plugin added it (arcgismapserver)
+    result_layer.setName("result map service")
     for layer in (
         result_layer,
         viewsheds,

@@ -9,6 +9,7 @@ picks one handler per GP ``dataType``.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -88,6 +89,9 @@ class DecodeContext:
     #: Streams a (possibly server-relative) URL to a local path, with the connection's auth.
     download: Callable[[str, Path], Path]
     temp_dir: Path = field(default_factory=Path)
+    #: Every feature of an output, page by page, from the job's result map service; None
+    #: when the job has none (synchronous tasks, services without one) or no such layer.
+    all_pages: Callable[[str], Iterator[Any] | None] | None = None
 
 
 class GPTypeHandler:

@@ -120,12 +120,30 @@ class FeatureSetType(GPTypeHandler):
             if ctx.parameters.get(param.name) is None:
                 return {}  # the user skipped this output
             raise QgsProcessingException(ctx.algorithm.invalidSinkError(ctx.parameters, param.name))
-        count = write_features_to_sink(reader, sink, ctx.feedback)
+        pages = None
+        if reader.exceeded_transfer_limit and ctx.all_pages is not None:
+            pages = ctx.all_pages(param.name)
+        if pages is None:
+            count = write_features_to_sink(reader, sink, ctx.feedback)
+        else:
+            count = sum(
+                write_features_to_sink(page, sink, ctx.feedback, target_fields=reader.fields)
+                for page in pages
+            )
         del sink  # flush and close before Processing loads the output
+        if ctx.feedback.isCanceled():
+            raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
         ctx.feedback.pushInfo(f"{display_name(param)}: {count} feature(s) received")
-        if reader.exceeded_transfer_limit:
+        if reader.exceeded_transfer_limit and pages is not None:
+            ctx.feedback.pushWarning(
+                f"{display_name(param)}: the GP result stopped at the service's transfer "
+                f"limit, so all {count} feature(s) were fetched page by page from the job's "
+                "result map service."
+            )
+        elif reader.exceeded_transfer_limit:
             ctx.feedback.pushWarning(
                 f"{display_name(param)}: the server returned only {count} feature(s); the "
-                "full result exceeds its transfer limit (maximumRecords)."
+                "full result exceeds its transfer limit (maximumRecords) and the service has "
+                "no result map service to fetch the rest from."
             )
         return {param.name: destination}

@@ -328,11 +328,15 @@ class FeatureSetReader:
             yield feature
 
 
-def write_features_to_sink(reader: FeatureSetReader, sink: QgsFeatureSink, feedback=None) -> int:
+def write_features_to_sink(
+    reader: FeatureSetReader, sink: QgsFeatureSink, feedback=None, target_fields=None
+) -> int:
     """Copy every feature of ``reader`` into ``sink``; returns how many were written.
 
-    Stops early (returning the count so far) when ``feedback`` is canceled; raises
-    EsriJsonError when the sink refuses features.
+    ``target_fields`` (the sink's fields) maps attributes by name when the reader's
+    fields differ, e.g. pages of a result map service layer written into the sink made
+    for the GP result. Stops early (returning the count so far) when ``feedback`` is
+    canceled; raises EsriJsonError when the sink refuses features.
     """
     total = reader.feature_count or 0
     written = 0
@@ -350,7 +354,10 @@ def write_features_to_sink(reader: FeatureSetReader, sink: QgsFeatureSink, feedb
         if feedback is not None and total:
             feedback.setProgress(100.0 * written / total)
 
-    for feature in reader.features():
+    features = reader.features()
+    if target_fields is not None and target_fields.names() != reader.fields.names():
+        features = _remap(features, target_fields)
+    for feature in features:
         batch.append(feature)
         if len(batch) >= _SINK_BATCH:
             flush()
@@ -359,3 +366,16 @@ def write_features_to_sink(reader: FeatureSetReader, sink: QgsFeatureSink, feedb
     if batch:
         flush()
     return written
+
+
+def _remap(features, target_fields):
+    """The same features with the attributes of ``target_fields``, matched by name."""
+    for feature in features:
+        source_fields = feature.fields()
+        remapped = QgsFeature(target_fields)
+        remapped.setGeometry(feature.geometry())
+        for index, field in enumerate(target_fields):
+            source_index = source_fields.lookupField(field.name())
+            if source_index >= 0:
+                remapped.setAttribute(index, feature.attribute(source_index))
+        yield remapped

@@ -14,7 +14,9 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingDestinationParameter,
     QgsProcessingFeedback,
+    QgsProcessingOutputRasterLayer,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
 )
 from qgis.PyQt.QtGui import QIcon
 
@@ -23,7 +25,7 @@ from ..connections import Connection, slug
 from ..gptypes.table import handler_for, is_known
 from ..icons import provider_icon
 from ..rest.model import GPService, GPTask
-from .runner import JOB_ID_OUTPUT, TaskRun
+from .runner import ADD_RESULT_MAP_LAYER, JOB_ID_OUTPUT, RESULT_MAP_LAYER_OUTPUT, TaskRun
 
 
 def algorithm_name(connection: Connection, service_path: str, task_name: str) -> str:
@@ -118,6 +120,17 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
                     self.addOutput(definition)
         if self.task.is_async and self.outputDefinition(JOB_ID_OUTPUT) is None:
             self.addOutput(QgsProcessingOutputString(JOB_ID_OUTPUT, "Job id on the server"))
+        if self.task.is_async and self.service.result_map_server_name:
+            add_layer = QgsProcessingParameterBoolean(
+                ADD_RESULT_MAP_LAYER, "Add the result map service layer", defaultValue=True
+            )
+            add_layer.setHelp(
+                "Adds the job's result map service (…/MapServer/jobs/<jobId>) to the project."
+            )
+            self.addParameter(add_layer)
+            self.addOutput(
+                QgsProcessingOutputRasterLayer(RESULT_MAP_LAYER_OUTPUT, "Result map service layer")
+            )
 
     # -- running -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,8 +27,16 @@ from ..rest.client import GPClient
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
 from ..rest.model import GPMessage, GPResult, GPService, GPTask, JobInfo, MessageType
 from ..rest.waiting import wait_for_job
+from .result_map_service import ResultMapService
 
 JOB_ID_OUTPUT = "JOB_ID"
+ADD_RESULT_MAP_LAYER = "ADD_RESULT_MAP_LAYER"
+RESULT_MAP_LAYER_OUTPUT = "RESULT_MAP_LAYER"
+
+
+def _pages_of(map_service: ResultMapService, output_name: str) -> Iterator[Any] | None:
+    layer_id = map_service.layer_id_for(output_name)
+    return None if layer_id is None else map_service.pages(layer_id)
 
 
 def report_messages(feedback: QgsProcessingFeedback, messages: list[GPMessage]) -> None:
@@ -99,7 +108,14 @@ class TaskRun:
                 decode = DecodeContext(
                     self.algorithm, parameters, context, feedback, self._download, temp_dir
                 )
+                map_service = self._result_map_service(job)
+                if map_service is not None:
+                    decode.all_pages = lambda name: _pages_of(map_service, name)
                 outputs = self._decode_outputs(results, decode)
+                if map_service is not None and self.algorithm.parameterAsBoolean(
+                    parameters, ADD_RESULT_MAP_LAYER, context
+                ):
+                    outputs.update(self._add_result_map_layer(map_service, context, feedback))
             except JobCancelledError as error:
                 if feedback.isCanceled():
                     feedback.pushInfo(f"Cancelled: job {error.job_id} was cancelled on the server.")
@@ -197,6 +213,36 @@ class TaskRun:
                 continue
             outputs.update(handler_for(param.data_type).decode(param, result, decode))
         return outputs
+
+    def _result_map_service(self, job: JobInfo | None) -> ResultMapService | None:
+        if job is None or not self.service.result_map_server_name:
+            return None
+        return ResultMapService(self.client, self.service, job.job_id)
+
+    def _add_result_map_layer(
+        self,
+        map_service: ResultMapService,
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+    ) -> dict[str, Any]:
+        """Load the job's map (``…/MapServer/jobs/<id>``) when the algorithm finishes."""
+        name = f"{self.task.display_name or self.task.name} ({map_service.job_id})"
+        layer = map_service.make_layer(self.connection, name)
+        if not layer.isValid():
+            feedback.pushWarning(
+                f"The result map service {map_service.url} could not be added: "
+                f"{layer.error().summary() or 'the layer is not valid'}"
+            )
+            return {}
+        layer.setCustomProperty("arcgis_gp/job_id", map_service.job_id)
+        layer.setCustomProperty("arcgis_gp/connection", self.connection.name)
+        context.temporaryLayerStore().addMapLayer(layer)
+        context.addLayerToLoadOnCompletion(
+            layer.id(),
+            QgsProcessingContext.LayerDetails(name, context.project(), RESULT_MAP_LAYER_OUTPUT),
+        )
+        feedback.pushInfo(f"Result map service: {map_service.url}")
+        return {RESULT_MAP_LAYER_OUTPUT: layer.id()}
 
     def _download(self, url: str, path: Path) -> Path:
         return self.client.download(url, path)

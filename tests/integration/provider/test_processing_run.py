@@ -192,10 +192,9 @@ def test_viewshed_polygons_per_observer(provider, three_points, feedback) -> Non
     assert QgsWkbTypes.geometryType(layer.wkbType()) == QgsWkbTypes.GeometryType.PolygonGeometry
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_transfer_limit_is_reported_as_a_warning(provider, service, feedback) -> None:
+def test_transfer_limit_without_map_service_warns_and_keeps_what_came(provider, feedback):
     result = processing.run(
-        f"arcgisgp:demo__{service}__largeoutput",
+        "arcgisgp:demo__analysis__largeoutput",
         {"Feature_Count": 1500, "Output_Features": "TEMPORARY_OUTPUT"},
         feedback=feedback,
     )

@@ -1,0 +1,92 @@
+"""A job's result map service (``…/MapServer/jobs/<jobId>``): its layer, and every feature.
+
+Services published with a result map service draw each job's outputs as a dynamic map
+service. The plugin uses it twice: to add the job's map as a layer (QGIS's own
+``arcgismapserver`` provider draws it), and to fetch outputs that the GP result cut at
+the service's transfer limit, by paging the matching map layer's ``query``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from qgis.core import QgsDataSourceUri, QgsRasterLayer
+
+from ..connections import Connection
+from ..gptypes.featureset import FeatureSetReader
+from ..gptypes.spatial_reference import crs_from_spatial_reference
+from ..rest.client import GPClient
+from ..rest.model import GPService
+
+DEFAULT_PAGE_SIZE = 1000
+
+
+class ResultMapService:
+    """The result map service of one job of one service."""
+
+    def __init__(self, client: GPClient, service: GPService, job_id: str) -> None:
+        self.client = client
+        self.service = service
+        self.job_id = job_id
+        self.url = client.result_map_service_url(service.url, job_id)
+        self._info: dict[str, Any] | None = None
+
+    def info(self) -> dict[str, Any]:
+        if self._info is None:
+            self._info = self.client.result_map_service_info(self.service.url, self.job_id)
+        return self._info
+
+    def layer_id_for(self, output_name: str) -> int | None:
+        """The map layer that draws a GP output (ArcGIS names it after the parameter)."""
+        for layer in list(self.info().get("layers") or []) + list(self.info().get("tables") or []):
+            if str(layer.get("name", "")).lower() == output_name.lower():
+                return int(layer["id"])
+        return None
+
+    def pages(self, layer_id: int) -> Iterator[FeatureSetReader]:
+        """Every feature of a map layer, one page (a FeatureSet) at a time.
+
+        Pages with ``resultOffset`` in object-id order, with the page size the service
+        allows (``maxRecordCount``), until a page says it holds the last features.
+        """
+        page_size = int(self.info().get("maxRecordCount") or DEFAULT_PAGE_SIZE)
+        layer_url = f"{self.url}/{layer_id}"
+        offset = 0
+        while True:
+            page = self.client.query_layer(
+                layer_url,
+                {
+                    "where": "1=1",
+                    "outFields": "*",
+                    "returnGeometry": True,
+                    "orderByFields": "OBJECTID",
+                    "resultOffset": offset,
+                    "resultRecordCount": page_size,
+                },
+            )
+            features = page.get("features") or []
+            if features:
+                yield FeatureSetReader(page)
+            offset += len(features)
+            if not features or not (
+                page.get("exceededTransferLimit") or len(features) >= page_size
+            ):
+                return
+
+    def layer_uri(self, connection: Connection) -> str:
+        """The ``arcgismapserver`` data source of the whole job map, with the connection's auth."""
+        uri = QgsDataSourceUri()
+        uri.setParam("url", self.url)
+        uri.setParam("format", "png")
+        crs = crs_from_spatial_reference(self.info().get("spatialReference"))
+        if crs.isValid():
+            uri.setParam("crs", crs.authid())
+        if connection.authcfg:
+            uri.setAuthConfigId(connection.authcfg)
+        if connection.referer:
+            uri.setParam("referer", connection.referer)
+        return uri.uri(False)
+
+    def make_layer(self, connection: Connection, name: str) -> QgsRasterLayer:
+        return QgsRasterLayer(self.layer_uri(connection), name, "arcgismapserver")
