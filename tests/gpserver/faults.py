@@ -7,7 +7,9 @@ N matching requests. Kinds:
 =====================  ==============================================================
 ``latency``            wait ``seconds`` before answering
 ``http_error``         answer HTTP ``status`` (500, 502, 503 ...) with an HTML body
-``drop_connection``    send the headers and ``fraction`` of the body, then cut the socket
+``drop_connection``    send the headers and ``fraction`` of the body, then close the connection
+                       (``mode="chunked"``: chunked body never terminated, the default;
+                       ``mode="content_length"``: shorter than its Content-Length)
 ``malformed_json``     HTTP 200 with a body that is not JSON
 ``truncated_json``     HTTP 200 with the real JSON cut at ``fraction`` (complete HTTP body)
 ``html_error``         HTTP 200 with an HTML error page (a proxy or web adaptor page)
@@ -28,7 +30,7 @@ KINDS = ("latency", *REQUEST_KINDS, "never_ending_job", "token_lifetime")
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "latency": {"seconds": 1.0},
     "http_error": {"status": 500},
-    "drop_connection": {"fraction": 0.5},
+    "drop_connection": {"fraction": 0.5, "mode": "chunked"},
     "truncated_json": {"fraction": 0.5},
     "token_lifetime": {"seconds": 1.0},
 }

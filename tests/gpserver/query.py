@@ -11,6 +11,7 @@ close to ArcGIS standardized queries), ``objectIds``, an envelope ``geometry`` f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,9 +37,16 @@ def _int(params: Mapping[str, str], name: str, default: int | None) -> int | Non
         raise RestError(400, "Unable to complete operation.", [f"Invalid {name}"]) from None
 
 
+_DATE_LITERAL = re.compile(r"\b(?:DATE|TIMESTAMP)\s*('[^']*')", re.IGNORECASE)
+
+
 def _where(layer: MapLayer, clause: str) -> list[int] | None:
-    """Indexes matching a where clause; ``None`` means all (``1=1`` or empty)."""
-    text = (clause or "").strip()
+    """Indexes matching a where clause; ``None`` means all (``1=1`` or empty).
+
+    ArcGIS's standardized ``DATE '2020-01-01 00:00:00'`` literals become the plain
+    strings OGR compares date-time fields with.
+    """
+    text = _DATE_LITERAL.sub(r"\1", (clause or "").strip())
     if text in ("", "1=1", "1 = 1"):
         return None
     _source, table = layer.attribute_table()

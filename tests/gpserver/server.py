@@ -122,6 +122,7 @@ class GPServer:
         """Stop for good: cancel jobs, remove the working folder if it was ours."""
         self.stop()
         self.state.jobs.shutdown()
+        self._release_gdal_objects()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -226,13 +227,19 @@ class GPServer:
         """A job by id, whatever its service (``None`` when unknown or expired)."""
         return next((j for j in self.state.jobs.all_jobs() if j.job_id == job_id), None)
 
+    def _release_gdal_objects(self) -> None:
+        """Drop jobs and cached map layers now: OGR objects that outlive QGIS's exitQgis()
+        (which shuts GDAL's drivers down) corrupt the heap when they are freed."""
+        self.state.jobs.forget_all()
+        self.state.cache.clear()
+
     def reset(self) -> None:
         """Between tests: no faults, empty log, default settings, listening again, running
         jobs cancelled and all jobs forgotten. Tokens and uploads stay (they expire or are
         harmless), so session-scoped clients keep working."""
         self.clear_faults()
         self.state.jobs.cancel_all()
-        self.state.jobs.forget_all()
+        self._release_gdal_objects()
         apply_config(self.state, self._defaults)
         self.clear_requests()
         self.start()

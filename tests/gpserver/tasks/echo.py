@@ -11,6 +11,7 @@ import json
 import shutil
 from typing import Any
 
+from ..featureset import FeatureSet
 from ..inputs import InputFile, echo_value
 from ..jobs import TaskContext
 from ..outputs import OutputFile
@@ -38,11 +39,28 @@ def _echo(ctx: TaskContext, data_type: str, value: Any) -> Any:
     return value
 
 
+def _full_field(ctx: TaskContext, dependency: str | None, value: dict[str, Any]) -> dict[str, Any]:
+    """A field echoed the way ArcGIS returns one: the full definition from the layer."""
+    source = ctx.inputs.get(dependency or "")
+    known = {}
+    if isinstance(source, FeatureSet):
+        known = next((f for f in source.fields if f["name"] == value["name"]), {})
+    field = {"name": value["name"], "type": "esriFieldTypeString", "alias": value["name"]}
+    field.update(known)
+    field.update(value)
+    field.setdefault("editable", True)
+    field.setdefault("nullable", True)
+    field.setdefault("length", 0)
+    return field
+
+
 def all_types(ctx: TaskContext) -> dict[str, Any]:
     outputs: dict[str, Any] = {}
     composites: dict[str, Any] = {}
     for parameter in ctx.job.task.inputs:
         value = ctx.inputs.get(parameter.name)
+        if parameter.data_type in ("GPField", "Field") and isinstance(value, dict):
+            value = _full_field(ctx, parameter.description.get("dependency"), value)
         outputs[f"{parameter.name}_echo"] = _echo(ctx, parameter.data_type, value)
         if parameter.data_type in COMPOSITE_TYPES:
             composites[parameter.name] = echo_value(value)

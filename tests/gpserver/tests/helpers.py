@@ -13,9 +13,7 @@ TERMINAL = {"esriJobSucceeded", "esriJobFailed", "esriJobCancelled", "esriJobTim
 
 
 def _encode(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: json.dumps(v) if isinstance(v, (dict, list, bool)) else v for k, v in values.items()
-    }
+    return {k: json.dumps(v) if isinstance(v, (dict, list, bool)) else v for k, v in values.items()}
 
 
 def get(url: str, **params: Any) -> Any:

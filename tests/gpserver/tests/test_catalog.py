@@ -135,7 +135,9 @@ def test_parameters_carry_every_key_of_a_real_description(gpserver) -> None:
     output = by_name["Output_Polygons"]
     assert output["direction"] == "esriGPParameterDirectionOutput"
     assert output["parameterType"] == "esriGPParameterTypeDerived"
-    summarize = {p["name"]: p for p in get(gpserver.task_url("Analysis", "Summarize"))["parameters"]}
+    summarize = {
+        p["name"]: p for p in get(gpserver.task_url("Analysis", "Summarize"))["parameters"]
+    }
     assert summarize["Input_Features"]["defaultValue"] == {}
     assert summarize["Group_Field"]["dataType"] == "Field"
     assert summarize["Group_Field"]["dependency"] == "Input_Features"
@@ -143,9 +145,7 @@ def test_parameters_carry_every_key_of_a_real_description(gpserver) -> None:
 
 def test_all_types_declares_every_row_of_the_type_table(gpserver) -> None:
     task = get(gpserver.task_url("Analysis", "AllTypes"))
-    inputs = {
-        p["name"]: p for p in task["parameters"] if p["direction"].endswith("Input")
-    }
+    inputs = {p["name"]: p for p in task["parameters"] if p["direction"].endswith("Input")}
     types = {p["dataType"] for p in inputs.values()}
     assert types >= {
         "GPString",
