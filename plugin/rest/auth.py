@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from .errors import ArcGisAuthError, InsecureTransportError
+from .errors import ArcGisAuthError, ArcGisServerError, InsecureTransportError
 
 if TYPE_CHECKING:
     from .transport import Transport
@@ -143,8 +143,8 @@ class GenerateTokenProvider:
         return f"GenerateTokenProvider(username={self.username!r}, password=<hidden>)"
 
     def headers(self, transport: Transport) -> Mapping[str, str]:
-        """No extra headers."""
-        return {}
+        """A token bound to a referer is only valid with that ``Referer`` header."""
+        return {"Referer": self.referer} if self.referer else {}
 
     def invalidate(self) -> None:
         """Drop the token; the next :meth:`token` call fetches a new one."""
@@ -193,9 +193,21 @@ class GenerateTokenProvider:
         }
         if referer:
             form["referer"] = referer
-        answer = transport.post_json(
-            url, form, authenticate=False, idempotent=True, secrets=(self._password,)
-        )
+        try:
+            answer = transport.post_json(
+                url, form, authenticate=False, idempotent=True, secrets=(self._password,)
+            )
+        except ArcGisServerError as error:
+            if isinstance(error, ArcGisAuthError):
+                raise
+            # "Unable to generate token. / Invalid username or password." is a login
+            # failure, whatever code the server put on it.
+            raise ArcGisAuthError(
+                f"could not log in as '{self.username}': {error.message}",
+                code=error.code,
+                details=error.details,
+                url=error.url,
+            ) from None
         token = answer.get("token") if isinstance(answer, Mapping) else None
         if not isinstance(token, str) or not token:
             raise ArcGisAuthError("the token service returned no token", url=url)

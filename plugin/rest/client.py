@@ -36,7 +36,8 @@ from .urls import ServerUrl, join_url, parse_server_url, resolve_url
 
 #: Messages by which servers say a job id is unknown (expired, deleted, wrong).
 _UNKNOWN_JOB = re.compile(
-    r"does not exist|not found|inaccessible|invalid job|no such job|unknown job|job.*expired",
+    r"\bjob\b.{0,120}?\b(does not exist|not found|inaccessible|expired|deleted)"
+    r"|\b(invalid|unknown|no such) job\b",
     re.IGNORECASE,
 )
 
@@ -276,8 +277,8 @@ class GPClient:
         try:
             return call()
         except ArcGisServerError as error:
-            if error.code in (400, 404, 500) and _UNKNOWN_JOB.search(
-                " ".join([error.message, *error.details])
+            if error.code in (400, 404, 500) and any(
+                _UNKNOWN_JOB.search(text) for text in (error.message, *error.details)
             ):
                 raise JobExpiredError(
                     error.message, job_id=job_id, code=error.code, url=error.url

@@ -205,6 +205,9 @@ class JobError(ArcGisError):
         if self.job_id:
             text += f" (job {self.job_id})"
         text += f": {self.message}" if self.message else "."
+        extra = [detail for detail in self.details if detail != self.message]
+        if extra:
+            text = text.rstrip(".") + ". Details: " + "; ".join(extra)
         if self.url:
             text += f" [{self.url}]"
         return text

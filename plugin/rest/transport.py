@@ -153,9 +153,10 @@ def parse_json_response(
     if status >= 400:
         reason = response.reason or "error"
         snippet = _html_title(text) if _looks_like_html(text, content_type) else text.strip()[:200]
-        message = f"HTTP {status} {reason}" + (f" ({scrub(snippet, secrets)})" if snippet else "")
-        cls = ArcGisAuthError if status in (401, 403) else ArcGisHttpError
-        if cls is ArcGisAuthError:
+        message = f"HTTP {status} {reason}"
+        if snippet and snippet.lower().replace(str(status), "").strip() not in message.lower():
+            message += f" ({scrub(snippet, secrets)})"
+        if status in (401, 403):
             raise ArcGisAuthError(message, code=status, url=url)
         raise ArcGisHttpError(message, status=status, url=url)
     if not text.strip():

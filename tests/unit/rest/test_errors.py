@@ -49,7 +49,9 @@ def test_error_object_under_http_200():
     assert error.message == "Unable to complete operation."
     assert error.details == ["Error executing tool. Buffer: ERROR 000735"]
     text = str(error)
-    assert "Unable to complete operation" in text and "ERROR 000735" in text and URL in text
+    assert "Unable to complete operation" in text
+    assert "ERROR 000735" in text
+    assert URL in text
 
 
 @pytest.mark.parametrize(("code", "message"), [(498, "Invalid Token"), (499, "Token Required")])
@@ -57,7 +59,8 @@ def test_token_errors_under_http_200(code, message):
     body = f'{{"error":{{"code":{code},"message":"{message}","details":[]}}}}'
     with pytest.raises(ArcGisAuthError) as caught:
         parse_json_response(response(body))
-    assert caught.value.code == code and message in str(caught.value)
+    assert caught.value.code == code
+    assert message in str(caught.value)
 
 
 @pytest.mark.parametrize("status", [498, 499])
@@ -78,7 +81,8 @@ def test_http_error_with_html_body():
     html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
     with pytest.raises(ArcGisHttpError) as caught:
         parse_json_response(response(html, 502, "text/html"))
-    assert caught.value.status == 502 and "502 Bad Gateway" in str(caught.value)
+    assert caught.value.status == 502
+    assert "502 Bad Gateway" in str(caught.value)
 
 
 def test_http_403_is_an_auth_error():
@@ -90,7 +94,8 @@ def test_html_page_under_200():
     html = "<!DOCTYPE html><html><head><title>Sign In</title></head><body>login</body></html>"
     with pytest.raises(ArcGisInvalidResponseError) as caught:
         parse_json_response(response(html, 200, "text/html"))
-    assert "HTML page" in str(caught.value) and "Sign In" in str(caught.value)
+    assert "HTML page" in str(caught.value)
+    assert "Sign In" in str(caught.value)
 
 
 @pytest.mark.parametrize("body", ['{"results": [{"paramName": "a", "val', "{'a': 1}", "nan?"])
@@ -110,9 +115,12 @@ def test_empty_and_non_object_answers():
 def test_other_error_shapes():
     assert isinstance(error_from_json({"error": "Service not started"}), ArcGisServerError)
     admin = error_from_json({"status": "error", "messages": ["Bad thing", "more"], "code": 500})
-    assert admin.message == "Bad thing" and admin.details == ["more"] and admin.code == 500
+    assert admin.message == "Bad thing"
+    assert admin.details == ["more"]
+    assert admin.code == 500
     odd = error_from_json({"error": {"code": "abc", "description": "desc only"}})
-    assert odd.code is None and odd.message == "desc only"
+    assert odd.code is None
+    assert odd.message == "desc only"
     assert error_from_json({"error": None}) is None
     assert error_from_json({"status": "success"}) is None
     assert error_from_json([1]) is None
@@ -120,12 +128,19 @@ def test_other_error_shapes():
 
 def test_secrets_scrubbed_from_messages_and_urls():
     error = error_from_json(
-        {"error": {"code": 400, "message": "bad token SECRETTOKEN123", "details": ["SECRETTOKEN123"]}},
+        {
+            "error": {
+                "code": 400,
+                "message": "bad token SECRETTOKEN123",
+                "details": ["SECRETTOKEN123"],
+            }
+        },
         url="https://u:pw@host/arcgis/rest/services/A/GPServer?token=SECRETTOKEN123&f=json",
         secrets=["SECRETTOKEN123"],
     )
     text = str(error)
-    assert "SECRETTOKEN123" not in text and "pw@" not in text
+    assert "SECRETTOKEN123" not in text
+    assert "pw@" not in text
     assert "f=json" in text
 
 
@@ -141,8 +156,27 @@ def test_str_is_a_sentence_and_errors_pickle():
     error = ArcGisServerError("Unable to complete operation.", code=400, details=["x"], url=URL)
     assert str(error).startswith("The ArcGIS server reported an error (code 400): Unable")
     again = pickle.loads(pickle.dumps(error))
-    assert isinstance(again, ArcGisServerError) and again.code == 400 and again.details == ["x"]
+    assert isinstance(again, ArcGisServerError)
+    assert again.code == 400
+    assert again.details == ["x"]
     job = JobFailedError("ERROR 000735", job_id="j1", messages=["m"])
     assert str(job) == "The geoprocessing job failed (job j1): ERROR 000735"
     assert pickle.loads(pickle.dumps(job)).job_id == "j1"
     assert str(ArcGisError("")) == "ArcGIS request failed."
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown_job"),
+    [
+        ("Job 'j1.2' does not exist or is inaccessible.", True),
+        ("Invalid job ID", True),
+        ("The job j1 has expired", True),
+        ("Parameter 'No_Such_Output' not found", False),
+        ("Unable to complete operation.", False),
+        ("Folder not found", False),
+    ],
+)
+def test_unknown_job_messages(text, unknown_job):
+    from arcgis_gp.plugin.rest.client import _UNKNOWN_JOB
+
+    assert bool(_UNKNOWN_JOB.search(text)) is unknown_job

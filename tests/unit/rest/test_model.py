@@ -63,7 +63,8 @@ def test_terminal_statuses():
         JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.TIMED_OUT,
         JobStatus.DELETING, JobStatus.DELETED, JobStatus.EXPECTED_FAILURE,
     }  # fmt: skip
-    assert JobStatus.EXPECTED_FAILURE.is_failure and JobStatus.FAILED.is_failure
+    assert JobStatus.EXPECTED_FAILURE.is_failure
+    assert JobStatus.FAILED.is_failure
     assert not JobStatus.UNKNOWN.is_terminal
 
 
@@ -79,16 +80,30 @@ def test_message_types():
 
 def test_parameter_tolerance():
     p = GPParameter.from_json(
-        {"name": " Group_Field ", "dataType": "Field", "dependency": "Input_Features",
-         "defaultValue": {}, "choiceList": None, "filter": "junk", "parameterInfos": None,
-         "category": None, "displayName": None}  # fmt: skip
+        {
+            "name": " Group_Field ",
+            "dataType": "Field",
+            "dependency": "Input_Features",
+            "defaultValue": {},
+            "choiceList": None,
+            "filter": "junk",
+            "parameterInfos": None,
+            "category": None,
+            "displayName": None,
+        }
     )
-    assert p.name == "Group_Field" and p.display_name == "Group_Field"
-    assert p.base_type == "GPField" and p.data_type == "Field"
+    assert p.name == "Group_Field"
+    assert p.display_name == "Group_Field"
+    assert p.base_type == "GPField"
+    assert p.data_type == "Field"
     assert p.default_value is None  # {} means "no template"
-    assert p.choice_list == [] and p.filter is None and p.parameter_infos == []
-    assert p.direction is Direction.INPUT and p.parameter_type is ParameterType.OPTIONAL
-    assert p.dependency == "Input_Features" and p.category == ""
+    assert p.choice_list == []
+    assert p.filter is None
+    assert p.parameter_infos == []
+    assert p.direction is Direction.INPUT
+    assert p.parameter_type is ParameterType.OPTIONAL
+    assert p.dependency == "Input_Features"
+    assert p.category == ""
     minimal = GPParameter.from_json({"name": "x"})
     assert minimal.data_type == "GPString"
     assert GPParameter.from_json({"name": "m", "dataType": "GPMultiValue:Field"}).item_type == (
@@ -99,7 +114,9 @@ def test_parameter_tolerance():
 
 def test_parameter_direction_spellings():
     out = GPParameter.from_json({"name": "o", "direction": "Output", "parameterType": "Derived"})
-    assert out.is_output and out.parameter_type is ParameterType.DERIVED and not out.is_required
+    assert out.is_output
+    assert out.parameter_type is ParameterType.DERIVED
+    assert not out.is_required
 
 
 @pytest.mark.parametrize(
@@ -116,8 +133,10 @@ def test_task_tolerance():
         {"parameters": None, "executionType": None}, url=URL, service_path="S", name="T",
         default_execution_type=ExecutionType.ASYNCHRONOUS,
     )  # fmt: skip
-    assert task.name == "T" and task.display_name == "T"
-    assert task.parameters == [] and task.is_async
+    assert task.name == "T"
+    assert task.display_name == "T"
+    assert task.parameters == []
+    assert task.is_async
     with pytest.raises(ArcGisInvalidResponseError):
         GPTask.from_json({"name": "T", "parameters": {"a": 1}}, url=URL, service_path="S")
     with pytest.raises(ArcGisInvalidResponseError):
@@ -133,9 +152,12 @@ def test_service_tolerance():
         url=URL, path="S",
     )  # fmt: skip
     assert s.task_names == ["A", "B", "7"]
-    assert s.capabilities == {"Uploads", "Other"} and s.supports_uploads
-    assert s.maximum_records == 500 and s.current_version == pytest.approx(11.1)
-    assert s.result_map_server_name == "" and s.execution_type is ExecutionType.SYNCHRONOUS
+    assert s.capabilities == {"Uploads", "Other"}
+    assert s.supports_uploads
+    assert s.maximum_records == 500
+    assert s.current_version == pytest.approx(11.1)
+    assert s.result_map_server_name == ""
+    assert s.execution_type is ExecutionType.SYNCHRONOUS
     assert GPService.from_json({"capabilities": ["uploads"]}, url=URL, path="S").supports_uploads
 
 
@@ -146,11 +168,15 @@ def test_job_info_tolerance():
          "results": {"a": {"paramUrl": " results/a "}, "b": None}, "inputs": []}
     )  # fmt: skip
     assert info.job_id == "0f3a"  # no "j" prefix: fine
-    assert info.progress.percent == 100.0 and info.progress.message == "Working"
-    assert info.results == {"a": "results/a"} and info.inputs == {}
+    assert info.progress.percent == 100.0
+    assert info.progress.message == "Working"
+    assert info.results == {"a": "results/a"}
+    assert info.inputs == {}
     assert info.messages == []
     assert JobInfo.from_json({"jobStatus": "esriJobSucceeded"}, job_id="j1").job_id == "j1"
-    assert JobInfo.from_json({"jobId": "j", "jobStatus": "x", "progress": {}}).progress.percent is None
+    assert (
+        JobInfo.from_json({"jobId": "j", "jobStatus": "x", "progress": {}}).progress.percent is None
+    )
     with pytest.raises(ArcGisInvalidResponseError):
         JobInfo.from_json({"jobStatus": "esriJobSucceeded"})
     with pytest.raises(ArcGisInvalidResponseError):
@@ -170,11 +196,13 @@ def test_failed_job_error_messages():
 
 def test_results_tolerance():
     r = GPResult.from_json({"dataType": "GPString", "value": None}, name="Out")
-    assert r.param_name == "Out" and r.value is None
+    assert r.param_name == "Out"
+    assert r.value is None
     with pytest.raises(ArcGisInvalidResponseError):
         GPResult.from_json({"value": 1})
     empty = ExecuteResult.from_json({})
-    assert empty.results == {} and empty.messages == []
+    assert empty.results == {}
+    assert empty.messages == []
     with pytest.raises(ArcGisInvalidResponseError):
         ExecuteResult.from_json({"results": {"a": 1}})
 

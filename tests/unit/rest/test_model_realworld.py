@@ -88,13 +88,15 @@ def test_feature_task(realworld_dir):
     assert [p.name for p in task.inputs] == ["Input_Features", "esri_out_feature_service_name"]
     assert [p.name for p in task.outputs] == ["Output_Feature_Class"]
     features = task.parameter("Input_Features")
-    assert features.is_required and features.is_input
+    assert features.is_required
+    assert features.is_input
     assert features.filter == {"type": "featureClass",
                                "list": ["esriGeometryPolygon", "esriGeometryPolyline"]}  # fmt: skip
     assert features.default_value["geometryType"] == "esriGeometryPolygon"
     output = task.parameter("Output_Feature_Class")
     assert output.parameter_type is ParameterType.REQUIRED
-    assert output.is_output and not output.is_required
+    assert output.is_output
+    assert not output.is_required
     assert task.parameter("esri_out_feature_service_name").default_value == ""
     assert task.help_url.endswith("FeatureFiltersLinePolygon.htm")
 
@@ -103,14 +105,16 @@ def test_value_table_task(realworld_dir):
     task = _parse("task", realworld_dir / "task/esridoc-Level2_ValueTable_Sync-filters.json")
     assert task.execution_type is ExecutionType.SYNCHRONOUS
     table = task.parameter("Input_range_filters")
-    assert table.base_type == "GPValueTable" and table.item_type is None
+    assert table.base_type == "GPValueTable"
+    assert table.item_type is None
     assert [c.name for c in table.parameter_infos] == ["input long column", "input double column"]
     assert table.parameter_infos[1].filter["minimum"] == pytest.approx(-12345678.9)
     assert table.parameter_infos[0].data_type == "GPLong"
     rasters = task.parameter("Output_raster_layers")
     assert rasters.parameter_type is ParameterType.DERIVED
     assert rasters.direction is Direction.OUTPUT
-    assert rasters.base_type == "GPMultiValue" and rasters.item_type == "GPRasterDataLayer"
+    assert rasters.base_type == "GPMultiValue"
+    assert rasters.item_type == "GPRasterDataLayer"
     assert rasters.default_value == []
     assert rasters.parameter_infos[0].name == ""
 
@@ -118,14 +122,18 @@ def test_value_table_task(realworld_dir):
 def test_jobs(realworld_dir):
     done = _parse("job", realworld_dir / "job/esridoc-job-esriJobSucceeded-EBK-inputs-results.json")
     assert done.job_id == "jfae883d52a074359a0bac3d5b353fe16"
-    assert done.status is JobStatus.SUCCEEDED and done.status.is_terminal
+    assert done.status is JobStatus.SUCCEEDED
+    assert done.status.is_terminal
     assert done.results == {"Output_Long": "results/Output_Long",
                             "Output_Feature_Class": "results/Output_Feature_Class"}  # fmt: skip
     assert len(done.messages) == 5
     assert all(m.type is MessageType.INFORMATIVE for m in done.messages)
     assert done.progress is None
-    submitted = _parse("job", realworld_dir / "job/esridoc-VectorTileServer-exportTiles-submit.json")
-    assert submitted.status is JobStatus.SUBMITTED and not submitted.status.is_terminal
+    submitted = _parse(
+        "job", realworld_dir / "job/esridoc-VectorTileServer-exportTiles-submit.json"
+    )
+    assert submitted.status is JobStatus.SUBMITTED
+    assert not submitted.status.is_terminal
     assert submitted.job_id.endswith("_et")
     assert submitted.messages == []
     tiles = _parse(
@@ -138,12 +146,16 @@ def test_jobs(realworld_dir):
 
 
 def test_execute_results(realworld_dir):
-    multi = _parse("execute", realworld_dir / "execute/esridoc-execute-multivalue-raster-double-string.json")
+    multi = _parse(
+        "execute", realworld_dir / "execute/esridoc-execute-multivalue-raster-double-string.json"
+    )
     assert list(multi.results) == ["Output_rasters", "Output_doubles", "Output_strings"]
     assert multi.value("Output_strings") == ["California", "Texas", "Alaska"]
     assert multi.results["Output_rasters"].base_type == "GPMultiValue"
     assert multi.messages[-1].description.startswith("Succeeded at")
-    bottle = _parse("execute", realworld_dir / "execute/esridoc-execute-MessageInABottle-polyline.json")
+    bottle = _parse(
+        "execute", realworld_dir / "execute/esridoc-execute-MessageInABottle-polyline.json"
+    )
     value = bottle.value("Output")
     assert value["spatialReference"] == {"wkid": 102113}
     assert "fields" not in value
@@ -152,7 +164,8 @@ def test_execute_results(realworld_dir):
 
 def test_results(realworld_dir):
     field = _parse("result", realworld_dir / "result/esridoc-Field-Probability_Field.json")
-    assert field.data_type == "Field" and field.base_type == "GPField"
+    assert field.data_type == "Field"
+    assert field.base_type == "GPField"
     date = _parse("result", realworld_dir / "result/esridoc-GPDate-epoch-ms.json")
     assert date.value == 1199145600000
     string = _parse("result", realworld_dir / "result/esridoc-GPString-Output_String.json")

@@ -1,0 +1,86 @@
+"""GP values become the form fields the REST API expects; big bodies stream."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from urllib.parse import parse_qsl
+
+import pytest
+
+from arcgis_gp.plugin.rest import RawJson, encode_inputs, encode_value
+from arcgis_gp.plugin.rest.encoding import FormBody, encode_form
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("text", "text"),
+        ("", ""),
+        ('{"already": "json"}', '{"already": "json"}'),
+        (True, "true"),
+        (False, "false"),
+        (5, "5"),
+        (-0.5, "-0.5"),
+        (1e21, "1e+21"),
+        (Decimal("2.50"), "2.50"),
+        ({"distance": 5, "units": "esriMiles"}, '{"distance":5,"units":"esriMiles"}'),
+        ([1, "a", None, True], '[1,"a",null,true]'),
+        ((1, 2), "[1,2]"),
+        ({"name": "Zürich"}, '{"name":"Zürich"}'),
+        (RawJson('{"features":[]}'), '{"features":[]}'),
+        (RawJson(b'{"features":[]}'), b'{"features":[]}'),
+    ],
+)
+def test_encode_value(value, expected):
+    assert encode_value(value) == expected
+
+
+def test_none_is_omitted():
+    assert encode_value(None) is None
+    assert encode_inputs({"a": None, "b": 1, "c": False}) == {"b": "1", "c": "false"}
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, {"a": math.nan}, Decimal("NaN")])
+def test_non_finite_numbers_refused(value):
+    with pytest.raises(ValueError, match=r"NaN|infinity|JSON"):
+        encode_value(value)
+
+
+def test_unsupported_types_refused():
+    with pytest.raises(TypeError, match="RawJson"):
+        encode_value(object())
+
+
+def test_raw_json_repr_hides_content():
+    assert "features" not in repr(RawJson('{"features": [1, 2, 3]}'))
+
+
+def _read_all(body: FormBody, block: int) -> bytes:
+    out = []
+    while True:
+        piece = body.read(block)
+        if not piece:
+            return b"".join(out)
+        out.append(piece)
+
+
+@pytest.mark.parametrize("block", [1, 7, 8192, -1])
+def test_form_body_streams_exactly_its_length(block):
+    big = json.dumps({"features": [{"attributes": {"n": "é & = +"}}] * 500}).encode()
+    fields = [("Free Text.Note", "a b&c=d"), ("f", "json"), ("Input", big), ("empty", "")]
+    body = FormBody(fields)
+    data = _read_all(body, block)
+    assert len(data) == len(body) == body.tell()
+    decoded = dict(parse_qsl(data.decode("ascii"), keep_blank_values=True))
+    assert decoded == {"Free Text.Note": "a b&c=d", "f": "json", "Input": big.decode(), "empty": ""}
+    body.seek(0)
+    assert _read_all(body, 8192) == data
+    with pytest.raises(OSError, match="rewound"):
+        body.seek(5)
+
+
+def test_encode_form_matches_streaming():
+    fields = [("a", "1"), ("b", b"x y")]
+    assert encode_form(fields) == b"a=1&b=x%20y"
