@@ -21,7 +21,7 @@ from .bulk import parse_urlencoded
 from .call import Call, GPRequest
 from .errors import RestError, invalid_url
 from .faults import REQUEST_KINDS, Fault
-from .handlers import admin, catalog, directories, gp, mapserver, tokens, uploads
+from .handlers import admin, catalog, directories, gp, imageserver, mapserver, tokens, uploads
 from .state import ServerState
 
 SERVICE_TYPES = {
@@ -174,6 +174,8 @@ class GPServerApp:
             return mapserver.map_server(call, path, rest)
         if kind == "FeatureServer":
             return mapserver.feature_server(call, path, rest)
+        if kind == "ImageServer":
+            return imageserver.image_server(call, path, rest)
         service = registry.find(path, kind) if kind == "GPServer" else None
         if service is None:
             raise RestError(500, f"Service {path}/{kind} not found ", [])

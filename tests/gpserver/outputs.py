@@ -24,6 +24,9 @@ class OutputFile:
 
     path: Path
     format: str | None = None  # "tif" for rasters, as ArcGIS adds it
+    #: Published as an image service ({"url": …/ImageServer, "type": "ImageService"}), as
+    #: ArcGIS Enterprise does for raster analysis outputs, instead of a file URL.
+    image_service: bool = False
 
 
 @dataclass
@@ -45,6 +48,7 @@ def format_value(
     options: ResultOptions,
     file_url: Callable[[OutputFile], str],
     map_image: Callable[[Parameter], dict[str, Any]] | None = None,
+    image_service_url: Callable[[OutputFile], str] | None = None,
 ) -> Any:
     """The ``value`` of a result for ``parameter``."""
     data_type = parameter.data_type
@@ -57,6 +61,8 @@ def format_value(
             limit_mode=options.limit_mode,
         )
     if isinstance(value, OutputFile):
+        if value.image_service and image_service_url is not None:
+            return {"url": image_service_url(value), "type": "ImageService"}
         if data_type in RASTER_TYPES and not options.return_type_data and map_image:
             return map_image(parameter)
         out: dict[str, Any] = {"url": file_url(value)}

@@ -102,7 +102,7 @@ def _publish_sync_files(call: Call, job: Job) -> None:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"_ags_{uuid.uuid4().hex[:8]}_{value.path.name}"
             shutil.move(str(value.path), target)
-            job.outputs[name] = OutputFile(target, value.format)
+            job.outputs[name] = OutputFile(target, value.format, value.image_service)
 
 
 def result_options(call: Call, job: Job, from_request: bool) -> ResultOptions:
@@ -131,6 +131,11 @@ def _format(call: Call, job: Job, parameter: Parameter, options: ResultOptions) 
 
         return map_image_for(call, job, p)
 
+    def image_service_url(output: OutputFile) -> str:
+        from .imageserver import publish
+
+        return publish(call, job, parameter, output)
+
     with no_gc():
         return format_value(
             parameter,
@@ -138,6 +143,7 @@ def _format(call: Call, job: Job, parameter: Parameter, options: ResultOptions) 
             options,
             lambda output: file_url(call, job.task, output),
             map_image,
+            image_service_url,
         )
 
 

@@ -15,6 +15,7 @@ IMPLEMENTATIONS: dict[str, TaskFunction] = {
     "echo": echo.echo,
     "viewshed": elevation.viewshed,
     "elevation_raster": elevation.elevation_raster,
+    "elevation_image_service": elevation.elevation_image_service,
     "report": elevation.report,
     "slow_task": elevation.slow_task,
     "failing_task": elevation.failing_task,

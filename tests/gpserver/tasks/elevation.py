@@ -152,6 +152,12 @@ def elevation_raster(ctx: TaskContext) -> dict[str, Any]:
     return {"Output_Raster": OutputFile(path, "tif")}
 
 
+def elevation_image_service(ctx: TaskContext) -> dict[str, Any]:
+    """The elevation raster, published as an image service rather than as a file."""
+    raster = elevation_raster(ctx)["Output_Raster"]
+    return {"Output_Image": OutputFile(raster.path, raster.format, image_service=True)}
+
+
 def report(ctx: TaskContext) -> dict[str, Any]:
     """An HTML or CSV report about the input features (a real file to download)."""
     source: FeatureSet = ctx.inputs["Input_Features"]

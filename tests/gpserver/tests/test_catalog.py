@@ -77,6 +77,7 @@ def test_gp_service_descriptions(gpserver) -> None:
     assert viewshed["tasks"] == [
         "Viewshed",
         "ElevationRaster",
+        "ElevationImageService",
         "Report",
         "SlowTask",
         "FailingTask",

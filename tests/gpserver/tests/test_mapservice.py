@@ -219,6 +219,25 @@ def test_raster_outputs_are_raster_layers(gpserver) -> None:
     assert get(f"{url}/0/query")["error"]["code"] == 400
 
 
+def test_image_service_outputs_are_image_servers(gpserver) -> None:
+    task_url = gpserver.task_url("Elevation/Viewshed", "ElevationImageService")
+    job_id, _ = run_job(task_url)
+    value = get(f"{task_url}/jobs/{job_id}/results/Output_Image", returnType="data")["value"]
+    assert value["type"] == "ImageService"
+    assert value["url"].endswith(f"/rest/services/Results/{job_id}_Output_Image/ImageServer")
+    description = get(value["url"])
+    assert description["serviceDataType"].startswith("esriImageService")
+    assert description["extent"]["xmin"] == pytest.approx(10)
+    image = requests.get(
+        f"{value['url']}/exportImage",
+        params={"bbox": "10,45,10.5,45.5", "size": "40,40", "format": "png", "f": "image"},
+        timeout=30,
+    )
+    pixels = _decode_png(image.content)
+    assert pixels[0].max() > pixels[0].min()
+    assert get(f"{gpserver.services_url}/Results/nothing/ImageServer")["error"]["code"] == 404
+
+
 def test_result_map_service_errors(gpserver) -> None:
     base = f"{gpserver.services_url}/AnalysisAsync/MapServer"
     assert get(base)["layers"] == []

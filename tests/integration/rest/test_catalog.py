@@ -30,7 +30,8 @@ def test_crawl_root_skips_other_service_types(client, gpserver):
     assert hot.execution_type is ExecutionType.SYNCHRONOUS
     assert catalog.task("AnalysisAsync", "Hot Spots").is_async
     assert [t.name for t in catalog.tasks_of("Elevation/Viewshed")] == [
-        "Viewshed", "ElevationRaster", "Report", "SlowTask", "FailingTask", "TimeoutTask",
+        "Viewshed", "ElevationRaster", "ElevationImageService", "Report",
+        "SlowTask", "FailingTask", "TimeoutTask",
     ]  # fmt: skip
     all_types = catalog.task("Analysis", "AllTypes")
     assert all_types.parameter("In_Field_Legacy").base_type == "GPField"
