@@ -9,6 +9,7 @@ service path before it and the resource path after it.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -116,10 +117,15 @@ class GPServerApp:
             headers=dict(request.headers.items()),
             files=files,
         )
-        faults = self.state.faults.take(("latency", *REQUEST_KINDS), request.path, request.method)
+        faults = self.state.faults.take(
+            ("latency", "expire_job", *REQUEST_KINDS), request.path, request.method
+        )
         for fault in faults:
             if fault.kind == "latency":
                 time.sleep(float(fault.params.get("seconds", 1.0)))
+            elif fault.kind == "expire_job":
+                entry.fault = fault.kind
+                self._expire_job_in(request.path)
         broken = next((f for f in faults if f.kind in REQUEST_KINDS), None)
         response: Response | None = None
         if (
@@ -135,6 +141,13 @@ class GPServerApp:
         assert response is not None
         entry.status = response.status_code
         return response(environ, start_response)
+
+    def _expire_job_in(self, path: str) -> None:
+        """Forget the job named in ``…/jobs/<id>…`` as its expiry would (fault expire_job)."""
+        match = re.search(r"/jobs/([^/]+)", path)
+        for job in self.state.jobs.all_jobs():
+            if match and job.job_id == match.group(1):
+                self.state.jobs.delete(job)
 
     def dispatch(self, call: Call) -> Response:
         segments = [s for s in call.request.path.split("/") if s]

@@ -15,6 +15,8 @@ N matching requests. Kinds:
 ``html_error``         HTTP 200 with an HTML error page (a proxy or web adaptor page)
 ``never_ending_job``   jobs submitted to matching tasks never finish (until cancelled)
 ``token_lifetime``     tokens generated now expire after ``seconds`` whatever was asked
+``expire_job``         the job named in the URL (``…/jobs/<id>…``) expires just before the
+                       request is handled (a job gone before its results were fetched)
 =====================  ==============================================================
 """
 
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 REQUEST_KINDS = ("http_error", "drop_connection", "malformed_json", "truncated_json", "html_error")
-KINDS = ("latency", *REQUEST_KINDS, "never_ending_job", "token_lifetime")
+KINDS = ("latency", *REQUEST_KINDS, "never_ending_job", "token_lifetime", "expire_job")
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "latency": {"seconds": 1.0},
     "http_error": {"status": 500},

@@ -100,6 +100,20 @@ def test_never_ending_job_until_cancelled(gpserver) -> None:
     assert wait_for_job(url, stuck, timeout=3)["jobStatus"] == "esriJobCancelled"
 
 
+def test_expire_job_forgets_the_job_before_answering(gpserver) -> None:
+    url = gpserver.task_url("AnalysisAsync", "Scalars")
+    job_id = submit(url, Count=2)
+    assert wait_for_job(url, job_id)["jobStatus"] == "esriJobSucceeded"
+    gpserver.set_fault("expire_job", path=r"/results/", count=1)
+    gone = requests.get(
+        f"{url}/jobs/{job_id}/results/Output_Long", params={"f": "json"}, timeout=10
+    )
+    assert gone.json()["error"]["code"] == 400
+    assert "does not exist" in gone.json()["error"]["message"]
+    assert gpserver.job(job_id) is None
+    assert gpserver.requests_to(r"/results/")[-1].fault == "expire_job"
+
+
 def test_request_log_records_what_the_client_sent(gpserver) -> None:
     url = f"{gpserver.task_url('Analysis', 'Scalars')}/execute"
     requests.post(
