@@ -23,6 +23,9 @@ from .qgis_log import log_warning
 ENV_CONNECTIONS_FILE = "ARCGIS_GP_CONNECTIONS"
 SETTINGS_GROUP = "arcgis_gp/connections"
 DEFAULT_TIMEOUT_S = 60
+#: Longest wait for an asynchronous job before it is cancelled (0: no limit): a job
+#: that never ends must not keep processing.run or qgis_process waiting forever.
+DEFAULT_JOB_TIMEOUT_S = 24 * 3600
 
 _SLUG_INVALID = re.compile(r"[^a-z0-9]+")
 
@@ -49,6 +52,7 @@ class Connection:
     authcfg: str = ""
     referer: str = ""
     timeout: float = DEFAULT_TIMEOUT_S
+    job_timeout: float = DEFAULT_JOB_TIMEOUT_S
     allow_insecure_http: bool = False
     source: str = field(default="settings", compare=False)
 
@@ -78,16 +82,18 @@ def _connection_from_dict(data: Any, origin: str) -> Connection:
         raise ConnectionConfigError(
             f"{origin}: connection {name!r}: url must start with http(s)://"
         )
-    unknown = set(data) - {"name", "url", "authcfg", "referer", "timeout", "allow_insecure_http"}
+    known = {"name", "url", "authcfg", "referer", "timeout", "job_timeout", "allow_insecure_http"}
+    unknown = set(data) - known
     if unknown:
         raise ConnectionConfigError(
             f"{origin}: connection {name!r} has unknown keys {sorted(unknown)}"
         )
     try:
         timeout = float(data.get("timeout", DEFAULT_TIMEOUT_S))
+        job_timeout = float(data.get("job_timeout", DEFAULT_JOB_TIMEOUT_S))
     except (TypeError, ValueError) as exc:
         raise ConnectionConfigError(
-            f"{origin}: connection {name!r}: timeout must be a number"
+            f"{origin}: connection {name!r}: timeout and job_timeout must be numbers"
         ) from exc
     return Connection(
         name=name,
@@ -95,6 +101,7 @@ def _connection_from_dict(data: Any, origin: str) -> Connection:
         authcfg=str(data.get("authcfg") or ""),
         referer=str(data.get("referer") or ""),
         timeout=timeout,
+        job_timeout=job_timeout,
         allow_insecure_http=bool(data.get("allow_insecure_http", False)),
         source=origin,
     )
@@ -141,6 +148,7 @@ def connections_from_settings(settings: QgsSettings | None = None) -> list[Conne
                 "authcfg": settings.value(f"{key}/authcfg", ""),
                 "referer": settings.value(f"{key}/referer", ""),
                 "timeout": settings.value(f"{key}/timeout", DEFAULT_TIMEOUT_S),
+                "job_timeout": settings.value(f"{key}/job_timeout", DEFAULT_JOB_TIMEOUT_S),
                 "allow_insecure_http": _as_bool(
                     settings.value(f"{key}/allow_insecure_http", False)
                 ),
