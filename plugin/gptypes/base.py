@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from qgis.core import (
+    QgsMapLayer,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -25,6 +26,7 @@ from qgis.core import (
 
 from ..rest.model import GPParameter
 from .compat import FLAG_OPTIONAL
+from .service_layers import LayerPages, ServiceAccess
 
 #: Returned by :meth:`GPTypeHandler.encode` when nothing is to be sent for a parameter.
 OMIT = object()
@@ -92,6 +94,23 @@ class DecodeContext:
     #: Every feature of an output, page by page, from the job's result map service; None
     #: when the job has none (synchronous tasks, services without one) or no such layer.
     all_pages: Callable[[str], Iterator[Any] | None] | None = None
+    #: Every feature of any map/feature service layer URL, page by page (results that are
+    #: hosted feature layers rather than data).
+    layer_pages: LayerPages | None = None
+    #: The connection's host, auth configuration and referer, for service layers.
+    access: ServiceAccess = field(default_factory=ServiceAccess)
+
+    def load_on_completion(self, layer: QgsMapLayer, output_name: str) -> str:
+        """Hand a layer built here to Processing, which adds it to the project at the end.
+
+        Like a destination layer, it is loaded only when the algorithm succeeds.
+        """
+        self.context.temporaryLayerStore().addMapLayer(layer)
+        self.context.addLayerToLoadOnCompletion(
+            layer.id(),
+            QgsProcessingContext.LayerDetails(layer.name(), self.context.project(), output_name),
+        )
+        return layer.id()
 
 
 class GPTypeHandler:

@@ -7,18 +7,22 @@ result never lives in memory as one object.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from qgis.core import (
     QgsFeatureSource,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
+    QgsProviderRegistry,
+    QgsVectorFileWriter,
     QgsWkbTypes,
 )
 
 from ..rest.encoding import RawJson
-from ..rest.model import GPParameter
+from ..rest.model import GPParameter, GPTask
 from .base import (
     OMIT,
     DecodeContext,
@@ -32,6 +36,7 @@ from .base import (
 )
 from .compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT, SOURCE_POLYGON, SOURCE_VECTOR
 from .featureset import FeatureSetReader, write_feature_set, write_features_to_sink
+from .service_layers import feature_service_reference, split_layer_url
 
 _SOURCE_TYPES = {
     "esriGeometryPoint": SOURCE_POINT,
@@ -64,6 +69,65 @@ def encode_source_to_feature_set(
     return RawJson(path.read_bytes())
 
 
+def service_layer_url_inputs(task: GPTask, parameters: dict[str, Any]) -> set[str]:
+    """Feature inputs given as a service layer URL (checked by the server, not by QGIS)."""
+    return {
+        param.name
+        for param in task.inputs
+        if param.base_type in ("GPFeatureRecordSetLayer", "GPRecordSet")
+        and isinstance(parameters.get(param.name), str)
+        and split_layer_url(parameters[param.name]) is not None
+    }
+
+
+def service_layer_input(param: GPParameter, ctx: EncodeContext) -> dict[str, str] | None:
+    """``{"url", "filter"}`` when the input is a map/feature service layer the server can read.
+
+    A layer URL typed as the value (``…/FeatureServer/0?where=…``) or an
+    ``arcgisfeatureserver`` layer (its subset string as the filter) is passed by reference:
+    the server reads it itself, so nothing is downloaded and re-sent. A selection cannot be
+    expressed as a filter, so "selected features only" sends the features as usual.
+    """
+    raw = ctx.parameters.get(param.name)
+    if isinstance(raw, QgsProcessingFeatureSourceDefinition):
+        if raw.selectedFeaturesOnly:
+            return None
+        raw = raw.source.staticValue()
+    reference = split_layer_url(raw) if isinstance(raw, str) else None
+    if reference is None:
+        layer = ctx.algorithm.parameterAsVectorLayer(ctx.parameters, param.name, ctx.context)
+        reference = feature_service_reference(layer) if layer is not None else None
+    if reference is None:
+        return None
+    url, where = reference
+    ctx.feedback.pushInfo(
+        f"{display_name(param)}: the server reads the service layer {url}"
+        + (f" where {where}" if where else "")
+    )
+    return {"url": url, "filter": where} if where else {"url": url}
+
+
+def _new_output_file(ctx: DecodeContext, name: str) -> Path | None:
+    """The local file a sink is about to create (None: a memory layer, a database, or a
+    file that exists already and may hold other layers)."""
+    destination = ctx.algorithm.parameterAsOutputLayer(ctx.parameters, name, ctx.context)
+    path = QgsProviderRegistry.instance().decodeUri("ogr", destination or "").get("path")
+    if not path or "://" in path or path.startswith("memory:"):
+        return None
+    file = Path(path)
+    return None if file.exists() else file
+
+
+def _discard(file: Path | None) -> None:
+    """A half-written output must not look like a result: remove the file it created."""
+    if file is None or not file.exists():
+        return
+    if file.suffix.lower() == ".shp":
+        QgsVectorFileWriter.deleteShapeFile(str(file))
+    else:
+        file.unlink()
+
+
 class FeatureSetType(GPTypeHandler):
     """GPFeatureRecordSetLayer (with geometry) and GPRecordSet (tables, without)."""
 
@@ -82,6 +146,9 @@ class FeatureSetType(GPTypeHandler):
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):
             return OMIT
+        reference = service_layer_input(param, ctx)
+        if reference is not None:
+            return reference
         source = ctx.algorithm.parameterAsSource(ctx.parameters, param.name, ctx.context)
         if source is None:
             raise bad_input(param, f"cannot read features from {ctx.parameters[param.name]!r}")
@@ -107,12 +174,9 @@ class FeatureSetType(GPTypeHandler):
         path = result.to_file(unique_path(ctx.temp_dir, "result", ".json"))
         reader = FeatureSetReader(path)
         if reader.url:
-            ctx.feedback.pushWarning(
-                f"{display_name(param)}: the service wrote this output to a feature service "
-                f"({reader.url}); add it from there."
-            )
-            return {param.name: reader.url}
+            return self._decode_feature_service(param, reader.url, ctx)
         wkb_type = QgsWkbTypes.Type.NoGeometry if self.tables else reader.wkb_type
+        new_file = _new_output_file(ctx, param.name)
         sink, destination = ctx.algorithm.parameterAsSink(
             ctx.parameters, param.name, ctx.context, reader.fields, wkb_type, reader.crs
         )
@@ -120,19 +184,24 @@ class FeatureSetType(GPTypeHandler):
             if ctx.parameters.get(param.name) is None:
                 return {}  # the user skipped this output
             raise QgsProcessingException(ctx.algorithm.invalidSinkError(ctx.parameters, param.name))
-        pages = None
-        if reader.exceeded_transfer_limit and ctx.all_pages is not None:
-            pages = ctx.all_pages(param.name)
-        if pages is None:
-            count = write_features_to_sink(reader, sink, ctx.feedback)
-        else:
-            count = sum(
-                write_features_to_sink(page, sink, ctx.feedback, target_fields=reader.fields)
-                for page in pages
-            )
-        del sink  # flush and close before Processing loads the output
-        if ctx.feedback.isCanceled():
-            raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
+        try:
+            pages = None
+            if reader.exceeded_transfer_limit and ctx.all_pages is not None:
+                pages = ctx.all_pages(param.name)
+            if pages is None:
+                count = write_features_to_sink(reader, sink, ctx.feedback)
+            else:
+                count = sum(
+                    write_features_to_sink(page, sink, ctx.feedback, target_fields=reader.fields)
+                    for page in pages
+                )
+            del sink  # flush and close before Processing loads the output
+            if ctx.feedback.isCanceled():
+                raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
+        except BaseException:
+            sink = None  # noqa: F841 - the traceback keeps this frame: close the file now
+            _discard(new_file)
+            raise
         ctx.feedback.pushInfo(f"{display_name(param)}: {count} feature(s) received")
         if reader.exceeded_transfer_limit and pages is not None:
             ctx.feedback.pushWarning(
@@ -146,4 +215,36 @@ class FeatureSetType(GPTypeHandler):
                 "full result exceeds its transfer limit (maximumRecords) and the service has "
                 "no result map service to fetch the rest from."
             )
+        return {param.name: destination}
+
+    def _decode_feature_service(
+        self, param: GPParameter, url: str, ctx: DecodeContext
+    ) -> dict[str, Any]:
+        """The output is a hosted feature layer: copy its features into the sink, page by page."""
+        if ctx.layer_pages is None:
+            raise QgsProcessingException(
+                f"{display_name(param)}: the server wrote this output to the feature service "
+                f"{url}, which cannot be read from here."
+            )
+        pages = ctx.layer_pages(url)
+        first = next(pages, None)
+        if first is None:
+            first = FeatureSetReader({"features": [], "fields": []})
+        wkb_type = QgsWkbTypes.Type.NoGeometry if self.tables else first.wkb_type
+        sink, destination = ctx.algorithm.parameterAsSink(
+            ctx.parameters, param.name, ctx.context, first.fields, wkb_type, first.crs
+        )
+        if sink is None:
+            if ctx.parameters.get(param.name) is None:
+                return {}
+            raise QgsProcessingException(ctx.algorithm.invalidSinkError(ctx.parameters, param.name))
+        count = write_features_to_sink(first, sink, ctx.feedback)
+        for page in pages:
+            count += write_features_to_sink(page, sink, ctx.feedback, target_fields=first.fields)
+        del sink
+        if ctx.feedback.isCanceled():
+            raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
+        ctx.feedback.pushInfo(
+            f"{display_name(param)}: {count} feature(s) copied from the feature service {url}"
+        )
         return {param.name: destination}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    QgsProcessingException,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterRasterDestination,
@@ -29,6 +30,7 @@ from .base import (
     display_name,
 )
 from .compat import FILE_FILE
+from .service_layers import image_service_layer
 
 
 def _is_url(text: str) -> bool:
@@ -92,13 +94,28 @@ class RasterType(GPTypeHandler):
             ctx.feedback.pushWarning(f"{display_name(param)}: the server returned no raster")
             return {}
         if isinstance(value, dict) and value.get("type") == "ImageService":
-            ctx.feedback.pushInfo(f"{display_name(param)}: an image service at {url}")
-            return {param.name: url}
+            return self._add_image_service(param, url, ctx)
         destination = ctx.algorithm.parameterAsOutputLayer(ctx.parameters, param.name, ctx.context)
         if not destination:
             return {}
         ctx.download(url, Path(destination))
         return {param.name: destination}
+
+    @staticmethod
+    def _add_image_service(param: GPParameter, url: str, ctx: DecodeContext) -> dict[str, Any]:
+        """The server published the raster as an image service: draw it from there.
+
+        Downloading would copy what the server keeps anyway (often far bigger than the
+        user's view), so the service is added as a layer, as ArcGIS Pro does.
+        """
+        layer = image_service_layer(url, display_name(param), ctx.access)
+        if not layer.isValid():
+            raise QgsProcessingException(
+                f"{display_name(param)}: the image service {url} could not be opened: "
+                f"{layer.error().summary() or 'the layer is not valid'}"
+            )
+        ctx.feedback.pushInfo(f"{display_name(param)}: added the image service {url}")
+        return {param.name: ctx.load_on_completion(layer, param.name)}
 
 
 class DataFileType(GPTypeHandler):

@@ -22,6 +22,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..clients import client_for
 from ..connections import Connection, slug
+from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import handler_for, is_known
 from ..icons import provider_icon
 from ..rest.model import GPService, GPTask
@@ -131,6 +132,21 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
             self.addOutput(
                 QgsProcessingOutputRasterLayer(RESULT_MAP_LAYER_OUTPUT, "Result map service layer")
             )
+
+    def checkParameterValues(
+        self, parameters: dict[str, Any], context: QgsProcessingContext
+    ) -> tuple[bool, str]:
+        by_reference = service_layer_url_inputs(self.task, parameters)
+        if by_reference:
+            # QGIS would try to open a service layer URL as a file; the server reads it.
+            for definition in self.parameterDefinitions():
+                name = definition.name()
+                if name in by_reference:
+                    continue
+                if not definition.checkValueIsAcceptable(parameters.get(name), context):
+                    return False, f"Incorrect parameter value for {definition.description()}"
+            return True, ""
+        return super().checkParameterValues(parameters, context)
 
     # -- running -----------------------------------------------------------------------
 

@@ -10,16 +10,61 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
-from qgis.core import QgsDataSourceUri, QgsRasterLayer
+from qgis.core import QgsRasterLayer
 
 from ..connections import Connection
 from ..gptypes.featureset import FeatureSetReader
+from ..gptypes.service_layers import ServiceAccess, arcgis_map_layer_uri
 from ..gptypes.spatial_reference import crs_from_spatial_reference
 from ..rest.client import GPClient
 from ..rest.model import GPService
 
 DEFAULT_PAGE_SIZE = 1000
+
+
+def service_access(connection: Connection) -> ServiceAccess:
+    """The connection's host, auth configuration and referer, for QGIS data providers."""
+    return ServiceAccess(
+        host=urlsplit(connection.url).netloc,
+        authcfg=connection.authcfg or "",
+        referer=connection.referer or "",
+    )
+
+
+def layer_pages(
+    client: GPClient, layer_url: str, page_size: int | None = None
+) -> Iterator[FeatureSetReader]:
+    """Every feature of a map or feature service layer, one page (a FeatureSet) at a time.
+
+    Pages with ``resultOffset`` in object-id order (the layer's own OID field), with the
+    page size the layer allows (``maxRecordCount``), until a page says it holds the last.
+    """
+    info = client.get_json(layer_url)
+    oid_field = info.get("objectIdField") or next(
+        (f.get("name") for f in info.get("fields") or [] if f.get("type") == "esriFieldTypeOID"),
+        None,
+    )
+    size = page_size or int(info.get("maxRecordCount") or DEFAULT_PAGE_SIZE)
+    offset = 0
+    while True:
+        query: dict[str, Any] = {
+            "where": "1=1",
+            "outFields": "*",
+            "returnGeometry": True,
+            "resultOffset": offset,
+            "resultRecordCount": size,
+        }
+        if oid_field:
+            query["orderByFields"] = oid_field
+        page = client.query_layer(layer_url, query)
+        features = page.get("features") or []
+        if features:
+            yield FeatureSetReader(page)
+        offset += len(features)
+        if not features or not (page.get("exceededTransferLimit") or len(features) >= size):
+            return
 
 
 class ResultMapService:
@@ -45,48 +90,16 @@ class ResultMapService:
         return None
 
     def pages(self, layer_id: int) -> Iterator[FeatureSetReader]:
-        """Every feature of a map layer, one page (a FeatureSet) at a time.
-
-        Pages with ``resultOffset`` in object-id order, with the page size the service
-        allows (``maxRecordCount``), until a page says it holds the last features.
-        """
+        """Every feature of one of the job's map layers, one page at a time."""
         page_size = int(self.info().get("maxRecordCount") or DEFAULT_PAGE_SIZE)
-        layer_url = f"{self.url}/{layer_id}"
-        offset = 0
-        while True:
-            page = self.client.query_layer(
-                layer_url,
-                {
-                    "where": "1=1",
-                    "outFields": "*",
-                    "returnGeometry": True,
-                    "orderByFields": "OBJECTID",
-                    "resultOffset": offset,
-                    "resultRecordCount": page_size,
-                },
-            )
-            features = page.get("features") or []
-            if features:
-                yield FeatureSetReader(page)
-            offset += len(features)
-            if not features or not (
-                page.get("exceededTransferLimit") or len(features) >= page_size
-            ):
-                return
+        return layer_pages(self.client, f"{self.url}/{layer_id}", page_size)
 
     def layer_uri(self, connection: Connection) -> str:
         """The ``arcgismapserver`` data source of the whole job map, with the connection's auth."""
-        uri = QgsDataSourceUri()
-        uri.setParam("url", self.url)
-        uri.setParam("format", "png")
         crs = crs_from_spatial_reference(self.info().get("spatialReference"))
-        if crs.isValid():
-            uri.setParam("crs", crs.authid())
-        if connection.authcfg:
-            uri.setAuthConfigId(connection.authcfg)
-        if connection.referer:
-            uri.setParam("referer", connection.referer)
-        return uri.uri(False)
+        return arcgis_map_layer_uri(
+            self.url, service_access(connection), crs.authid() if crs.isValid() else ""
+        )
 
     def make_layer(self, connection: Connection, name: str) -> QgsRasterLayer:
         return QgsRasterLayer(self.layer_uri(connection), name, "arcgismapserver")

@@ -27,7 +27,7 @@ from ..rest.client import GPClient
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
 from ..rest.model import GPMessage, GPResult, GPService, GPTask, JobInfo, MessageType
 from ..rest.waiting import wait_for_job
-from .result_map_service import ResultMapService
+from .result_map_service import ResultMapService, layer_pages, service_access
 
 JOB_ID_OUTPUT = "JOB_ID"
 ADD_RESULT_MAP_LAYER = "ADD_RESULT_MAP_LAYER"
@@ -106,7 +106,14 @@ class TaskRun:
                 else:
                     job, results = None, self._run_sync(inputs, feedback)
                 decode = DecodeContext(
-                    self.algorithm, parameters, context, feedback, self._download, temp_dir
+                    self.algorithm,
+                    parameters,
+                    context,
+                    feedback,
+                    self._download,
+                    temp_dir,
+                    layer_pages=lambda url: layer_pages(self.client, url),
+                    access=service_access(self.connection),
                 )
                 map_service = self._result_map_service(job)
                 if map_service is not None:

@@ -30,6 +30,13 @@ class OutputFile:
 
 
 @dataclass
+class ServiceLayerOutput:
+    """An output written to a service layer; clients get ``{"url": <layer URL>}``."""
+
+    path: str  # relative to the services root, e.g. "Hosted/Parcels/FeatureServer/0"
+
+
+@dataclass
 class ResultOptions:
     """What one request asks of the outputs (job-level defaults, then request overrides)."""
 
@@ -49,9 +56,12 @@ def format_value(
     file_url: Callable[[OutputFile], str],
     map_image: Callable[[Parameter], dict[str, Any]] | None = None,
     image_service_url: Callable[[OutputFile], str] | None = None,
+    services_url: str = "",
 ) -> Any:
     """The ``value`` of a result for ``parameter``."""
     data_type = parameter.data_type
+    if isinstance(value, ServiceLayerOutput):
+        return {"url": f"{services_url}/{value.path}"}
     if isinstance(value, FeatureSet):
         return value.to_json(
             out_sr=options.out_sr,

@@ -144,6 +144,7 @@ def _format(call: Call, job: Job, parameter: Parameter, options: ResultOptions) 
             lambda output: file_url(call, job.task, output),
             map_image,
             image_service_url,
+            f"{call.context_url}/rest/services",
         )
 
 

@@ -16,6 +16,7 @@ IMPLEMENTATIONS: dict[str, TaskFunction] = {
     "viewshed": elevation.viewshed,
     "elevation_raster": elevation.elevation_raster,
     "elevation_image_service": elevation.elevation_image_service,
+    "parcels_by_zone": analysis.parcels_by_zone,
     "report": elevation.report,
     "slow_task": elevation.slow_task,
     "failing_task": elevation.failing_task,

@@ -16,6 +16,7 @@ from ..bulk import no_gc
 from ..errors import TaskFailedError
 from ..featureset import OID, FeatureSet, field_def
 from ..jobs import TaskContext
+from ..outputs import ServiceLayerOutput
 from .geo import metric_frame, to_metres
 
 _QUAD_SEGMENTS = 8
@@ -211,6 +212,12 @@ def large_output(ctx: TaskContext) -> dict[str, Any]:
         has_z=True,
     )
     return {"Output_Features": output}
+
+
+def parcels_by_zone(ctx: TaskContext) -> dict[str, Any]:
+    """Points at the hosted Parcels layer: the "written" output is that feature service."""
+    ctx.message(f"Parcels of zone {ctx.inputs.get('Zone') or 1} written to Hosted/Parcels.")
+    return {"Output_Parcels": ServiceLayerOutput("Hosted/Parcels/FeatureServer/0")}
 
 
 def hot_spots(ctx: TaskContext) -> dict[str, Any]:

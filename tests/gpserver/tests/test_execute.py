@@ -180,6 +180,13 @@ def test_scalars_of_every_type(gpserver) -> None:
     }
 
 
+def test_an_output_written_to_a_feature_service_is_its_url(gpserver) -> None:
+    answer = post(f"{gpserver.task_url('Analysis', 'ParcelsByZone')}/execute", Zone=2)
+    value = answer["results"][0]["value"]
+    assert value == {"url": f"{gpserver.services_url}/Hosted/Parcels/FeatureServer/0"}
+    assert len(get(f"{value['url']}/query", where="1=1")["features"]) == 60
+
+
 def test_scalars_defaults_and_get(gpserver) -> None:
     answer = get(f"{gpserver.task_url('Analysis', 'Scalars')}/execute")
     values = {r["paramName"]: r["value"] for r in answer["results"]}

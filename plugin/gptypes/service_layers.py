@@ -1,0 +1,96 @@
+"""ArcGIS service layers that GP values point to, in both directions.
+
+A GP result may be a service rather than data: an image service
+(``{"url": …/ImageServer, "type": "ImageService"}``) or a hosted feature layer
+(``{"url": …/FeatureServer/0}``). A GP input may likewise name a map or feature service
+layer, with an optional where clause, for the server to read itself
+(``{"url", "filter"}``) instead of the client downloading and re-sending its features.
+QGIS's own ``arcgismapserver`` provider draws image and map services, so nothing here
+renders anything: it only builds data sources and recognises service layer URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from qgis.core import QgsDataSourceUri, QgsMapLayer, QgsRasterLayer
+
+#: ``…/FeatureServer/<id>`` or ``…/MapServer/<id>``: one layer of a service.
+_LAYER_URL = re.compile(r"/(FeatureServer|MapServer)/\d+/?$", re.IGNORECASE)
+
+#: Pages (FeatureSet readers) of every feature of a service layer URL.
+LayerPages = Callable[[str], Iterator[Any]]
+
+
+@dataclass(frozen=True)
+class ServiceAccess:
+    """How to reach the connection's server from a QGIS data provider.
+
+    The connection's auth configuration is applied only to URLs on the connection's own
+    host: a result may point at another server, which must not receive its credentials.
+    """
+
+    host: str = ""
+    authcfg: str = ""
+    referer: str = ""
+
+    def applies_to(self, url: str) -> bool:
+        return bool(self.host) and urlsplit(url).netloc.lower() == self.host.lower()
+
+
+def arcgis_map_layer_uri(url: str, access: ServiceAccess, crs_authid: str = "") -> str:
+    """The ``arcgismapserver`` data source of a map or image service URL."""
+    uri = QgsDataSourceUri()
+    uri.setParam("url", url.rstrip("/"))
+    uri.setParam("format", "png")
+    if crs_authid:
+        uri.setParam("crs", crs_authid)
+    if access.applies_to(url):
+        if access.authcfg:
+            uri.setAuthConfigId(access.authcfg)
+        if access.referer:
+            uri.setParam("referer", access.referer)
+    return uri.uri(False)
+
+
+def image_service_layer(url: str, name: str, access: ServiceAccess) -> QgsRasterLayer:
+    """An image service result as a layer QGIS draws through ``exportImage``."""
+    return QgsRasterLayer(arcgis_map_layer_uri(url, access), name, "arcgismapserver")
+
+
+def split_layer_url(text: str) -> tuple[str, str] | None:
+    """``(layer URL, where clause)`` when ``text`` is a map/feature service layer URL.
+
+    A ``where`` in the URL's query becomes the filter (``…/FeatureServer/0?where=POP>10``),
+    so a user can type one string in a script or the dialog's text box.
+    """
+    if not text.lower().startswith(("http://", "https://")):
+        return None
+    parts = urlsplit(text.strip())
+    if not _LAYER_URL.search(parts.path):
+        return None
+    where = next((v for k, v in parse_qsl(parts.query) if k.lower() == "where"), "")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", "")), where
+
+
+def feature_service_reference(layer: QgsMapLayer) -> tuple[str, str] | None:
+    """``(layer URL, filter)`` of a QGIS ``arcgisfeatureserver`` layer the server can read.
+
+    None for other layers, and for a service layer that needs credentials: the GP server
+    fetches the URL itself and would be refused, so its features are sent instead.
+    """
+    if layer is None or layer.providerType() != "arcgisfeatureserver":
+        return None
+    uri = QgsDataSourceUri(layer.source())
+    if uri.authConfigId() or uri.username():
+        return None
+    split = split_layer_url(uri.param("url"))
+    if split is None:
+        return None
+    url, where = split
+    subset = layer.subsetString() if hasattr(layer, "subsetString") else ""
+    return url, subset or where
