@@ -1,5 +1,8 @@
 """One REST client per connection: the bridge from QGIS settings to the plain `rest` layer.
 
+A client carries the connection's authentication (:mod:`.auth`) and QGIS's proxy and
+trusted CAs (:mod:`.qgis_network`), so every request honours QGIS's settings.
+
 Clients are shared (one pooled ``requests`` session per connection) and thread-safe for
 the calls the provider makes from Processing's worker threads.
 """
@@ -8,8 +11,9 @@ from __future__ import annotations
 
 import threading
 
-from .auth import token_provider_for
+from .auth import auth_for
 from .connections import Connection
+from .qgis_network import network_options
 from .rest.client import GPClient
 
 _clients: dict[Connection, GPClient] = {}
@@ -21,12 +25,16 @@ def client_for(connection: Connection) -> GPClient:
     with _lock:
         client = _clients.get(connection)
         if client is None:
+            auth = auth_for(connection)
+            network, verify = network_options(connection.url, auth.client_certificate)
             client = GPClient(
                 connection.url,
-                token_provider=token_provider_for(connection),
+                token_provider=auth.token_provider,
                 timeout=connection.timeout,
+                verify=verify,
                 referer=connection.referer or None,
                 allow_insecure_http=connection.allow_insecure_http,
+                network=network,
             )
             _clients[connection] = client
         return client

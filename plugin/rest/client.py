@@ -31,7 +31,7 @@ from .errors import (
     JobExpiredError,
 )
 from .model import ExecuteResult, ExecutionType, GPResult, GPService, GPTask, JobInfo
-from .transport import Transport
+from .transport import NetworkOptions, Transport
 from .urls import ServerUrl, join_url, parse_server_url, resolve_url
 
 #: Messages by which servers say a job id is unknown (expired, deleted, wrong).
@@ -65,7 +65,8 @@ class GPClient:
     task). ``verify`` is ``True`` (check certificates), ``False``, a CA bundle
     path, or ``None`` to leave it to ``session``. ``timeout`` is seconds (or a
     ``(connect, read)`` pair) per request. A password only travels over http
-    when ``allow_insecure_http`` is set.
+    when ``allow_insecure_http`` is set. ``network`` adds a proxy and a TLS client
+    certificate (see :class:`~.transport.NetworkOptions`).
     """
 
     def __init__(  # noqa: PLR0917 - the documented positional order of the public API
@@ -81,6 +82,7 @@ class GPClient:
         *,
         retry_backoff: float = 0.5,
         user_agent: str | None = None,
+        network: NetworkOptions | None = None,
     ) -> None:
         self.server: ServerUrl = parse_server_url(base_url)
         self.base_url = self.server.url
@@ -95,6 +97,7 @@ class GPClient:
             allow_insecure_http=allow_insecure_http,
             max_retries=max_retries,
             retry_backoff=retry_backoff,
+            network=network,
         )
         self._services: dict[str, GPService] = {}
 

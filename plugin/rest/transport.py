@@ -20,8 +20,11 @@ import logging
 import os
 import random
 import re
+import ssl
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -231,6 +234,89 @@ class _RetryError(Exception):
         self.delay = delay
 
 
+# --------------------------------------------------------------------------- network
+
+
+@dataclass(frozen=True)
+class ClientCertificate:
+    """A TLS client certificate (PKI) held in memory as PEM.
+
+    ``key_pem`` is encrypted with ``key_password`` (random, made by whoever built the
+    object), so the private key is never on disk in clear, not even for a moment.
+    """
+
+    cert_pem: bytes
+    key_pem: bytes
+    key_password: bytes
+
+    def __repr__(self) -> str:
+        return "ClientCertificate(<hidden>)"
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """How to reach the server, as the application around the REST layer decides.
+
+    The plugin fills this from QGIS's network settings: its proxy, its trusted CA
+    certificates (``verify`` of the client) and a PKI client certificate.
+    """
+
+    #: requests' proxies mapping (``{"http": url, "https": url}``); empty: no proxy.
+    proxies: Mapping[str, str] = field(default_factory=dict)
+    #: Also read ``http_proxy``/``https_proxy``/``no_proxy`` from the environment.
+    trust_env: bool = True
+    client_certificate: ClientCertificate | None = None
+
+    def __repr__(self) -> str:  # proxy URLs may carry a password
+        return (
+            f"NetworkOptions(proxies=<{len(self.proxies)}>, trust_env={self.trust_env}, "
+            f"client_certificate={'yes' if self.client_certificate else 'no'})"
+        )
+
+
+def client_certificate_context(certificate: ClientCertificate) -> ssl.SSLContext:
+    """An SSL context presenting ``certificate`` (for :class:`TlsAdapter`).
+
+    ``ssl`` loads keys from files only: the certificate and the *encrypted* key go to
+    private temporary files (mode 0600) that are deleted as soon as they are loaded.
+    Server verification stays with requests (``verify``), which loads its CA bundle
+    into this context.
+    """
+    from urllib3.util.ssl_ import create_urllib3_context
+
+    context = create_urllib3_context()
+    folder = tempfile.mkdtemp(prefix="arcgis-gp-tls-")
+    try:
+        cert_file = Path(folder, "cert.pem")
+        key_file = Path(folder, "key.pem")
+        for path, data in ((cert_file, certificate.cert_pem), (key_file, certificate.key_pem)):
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+        context.load_cert_chain(str(cert_file), str(key_file), certificate.key_password)
+    finally:
+        for name in ("cert.pem", "key.pem"):
+            Path(folder, name).unlink(missing_ok=True)
+        os.rmdir(folder)
+    return context
+
+
+class TlsAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections (direct or through a proxy) use one SSL context."""
+
+    def __init__(self, ssl_context: ssl.SSLContext, **kwargs: Any) -> None:
+        self._ssl_context = ssl_context
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._ssl_context
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        kwargs["ssl_context"] = self._ssl_context
+        return super().proxy_manager_for(proxy, **kwargs)
+
+
 # --------------------------------------------------------------------------- transport
 
 
@@ -251,6 +337,7 @@ class Transport:
         max_retries: int = 3,
         retry_backoff: float = 0.5,
         pool_size: int = 16,
+        network: NetworkOptions | None = None,
     ) -> None:
         self.server = server
         self.auth: TokenProvider = auth or NoAuth()
@@ -265,8 +352,18 @@ class Transport:
         if session is None:
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
-            session.mount("https://", adapter)
             session.mount("http://", adapter)
+            certificate = network.client_certificate if network else None
+            if certificate is not None:
+                adapter = TlsAdapter(
+                    client_certificate_context(certificate),
+                    pool_connections=4,
+                    pool_maxsize=pool_size,
+                )
+            session.mount("https://", adapter)
+            if network is not None:
+                session.proxies.update(network.proxies)
+                session.trust_env = network.trust_env
         self.session = session
         self._server_origin = _origin(server.services_url)
 
