@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import processing
 import pytest
+import yaml
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QEventLoop, QTimer
 
@@ -11,6 +12,8 @@ import arcgis_gp
 from arcgis_gp.plugin.catalog_cache import CatalogCache
 from arcgis_gp.plugin.connections import ENV_CONNECTIONS_FILE, connections_from_file
 from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
+from tests.gpserver import GPServer
+from tests.gpserver.registry import DEFAULT_SERVICES_YAML
 
 
 def wait_for_signal(signal, start, limit_ms: int = 30000) -> list:
@@ -84,3 +87,67 @@ def test_cached_algorithms_survive_a_server_that_is_down(gpserver, connections_f
         assert "unreachable" in note
     finally:
         gpserver.start()
+
+
+def test_gui_start_with_the_server_down_has_every_cached_algorithm(
+    env_connections, gpserver, qgis_iface, qgis_processing
+):
+    first = arcgis_gp.classFactory(qgis_iface)
+    first.initProcessing()
+    wait_for_signal(first.provider.catalogsRefreshed, first.provider.refresh_catalogs)
+    count = len(first.provider.algorithms())
+    first.unload()
+    assert count > 10
+    gpserver.stop()
+    try:
+        plugin = arcgis_gp.classFactory(qgis_iface)
+        plugin.initProcessing()  # QGIS starts: algorithms from the cache, no network
+        provider = plugin.provider
+        try:
+            assert len(provider.algorithms()) == count
+            emitted = wait_for_signal(provider.catalogsRefreshed, provider.refresh_catalogs)
+            assert emitted == [0]
+            assert len(provider.algorithms()) == count
+            help_text = provider.algorithm("demo__analysis__buffer").shortHelpString()
+            assert "unreachable" in help_text
+        finally:
+            plugin.unload()
+    finally:
+        gpserver.start()
+
+
+def test_background_refresh_picks_up_services_that_changed(tmp_path, qgis_processing):
+    full = yaml.safe_load(DEFAULT_SERVICES_YAML.read_text(encoding="utf-8"))
+    reduced = dict(
+        full, services=[s for s in full["services"] if s["path"] != "Elevation/Viewshed"]
+    )
+    reduced_yaml = tmp_path / "reduced.yaml"
+    reduced_yaml.write_text(yaml.safe_dump(reduced), encoding="utf-8")
+    before = GPServer(services_yaml=reduced_yaml, workdir=tmp_path / "before").start()
+    connections_file = tmp_path / "connections.yaml"
+    connections_file.write_text(
+        f"connections:\n  - name: demo\n    url: {before.services_url}\n", encoding="utf-8"
+    )
+    provider = ArcGisGpProvider(
+        cache=CatalogCache(tmp_path / "cache"),
+        connections=lambda: connections_from_file(connections_file),
+    )
+    provider.refresh_catalogs(blocking=True)
+    assert provider.algorithm("demo__analysis__buffer") is not None
+    assert provider.algorithm("demo__elevation_viewshed__viewshed") is None
+    port = before.port
+    before.close()
+    after = GPServer(port=port, workdir=tmp_path / "after").start()  # the service is published
+    try:
+        emitted = wait_for_signal(provider.catalogsRefreshed, provider.refresh_catalogs)
+        assert emitted == [1]
+        assert provider.algorithm("demo__elevation_viewshed__viewshed") is not None
+        # and the next start has it without the network
+        again = ArcGisGpProvider(
+            cache=CatalogCache(tmp_path / "cache"),
+            connections=lambda: connections_from_file(connections_file),
+        )
+        again.refreshAlgorithms()
+        assert again.algorithm("demo__elevation_viewshed__viewshed") is not None
+    finally:
+        after.close()
