@@ -1,0 +1,48 @@
+"""Batch processing: the real batch dialog runs one GP task per row, one output per row."""
+
+from __future__ import annotations
+
+from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+from processing.tools import dataobjects
+from qgis.core import QgsProject, QgsVectorLayer
+
+
+def test_a_batch_of_three_buffers_gives_three_outputs(
+    provider, three_points, qgis_iface, tmp_path, gpserver
+) -> None:
+    QgsProject.instance().addMapLayer(three_points)
+    algorithm = provider.algorithm("demo__analysis__buffer")
+    dialog = BatchAlgorithmDialog(algorithm.create(), parent=qgis_iface.mainWindow())
+    panel = dialog.mainWidget()
+    context = dataobjects.createContext()
+    try:
+        panel.addRow(3 - panel.batchRowCount())
+        assert panel.batchRowCount() == 3
+        distances = [100, 1000, 5000]
+        outputs = [tmp_path / f"buffer_{d}.gpkg" for d in distances]
+        for row, (distance, output) in enumerate(zip(distances, outputs)):
+            wrappers = panel.wrappers[row]
+            for name, value in (
+                ("Input_Features", three_points.id()),
+                ("Distance", distance),
+                ("Distance_units", "esriMeters"),
+            ):
+                wrappers[panel.parameter_to_column[name]].setParameterValue(value, context)
+            column = panel.parameter_to_column["Output_Polygons"]
+            panel.tblParameters.cellWidget(row + 1, column).setValue(str(output))
+        dialog.runAlgorithm()
+    finally:
+        dialog.close()
+        QgsProject.instance().removeMapLayer(three_points.id())
+
+    executes = [r for r in gpserver.requests if r.path.endswith("/Buffer/execute")]
+    assert len(executes) == 3
+    for output in outputs:
+        layer = QgsVectorLayer(str(output), output.stem)
+        assert layer.isValid(), output
+        assert layer.featureCount() == 3
+        assert layer.extent().width() > 0
+    # wider buffers: the three outputs are the three rows, not one output three times
+    widths = [QgsVectorLayer(str(o), o.stem).extent().width() for o in outputs]
+    assert widths == sorted(widths)
+    assert len(set(widths)) == 3
