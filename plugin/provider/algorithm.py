@@ -17,16 +17,25 @@ from qgis.core import (
     QgsProcessingOutputRasterLayer,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterString,
 )
 from qgis.PyQt.QtGui import QIcon
 
 from ..clients import client_for
 from ..connections import Connection, slug
+from ..gptypes.compat import FLAG_HIDDEN
 from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import handler_for, is_known
 from ..icons import provider_icon
 from ..rest.model import GPService, GPTask
-from .runner import ADD_RESULT_MAP_LAYER, JOB_ID_OUTPUT, RESULT_MAP_LAYER_OUTPUT, TaskRun
+from .runner import (
+    ADD_RESULT_MAP_LAYER,
+    FETCH_JOB_ID,
+    JOB_ID_OUTPUT,
+    RESULT_MAP_LAYER_OUTPUT,
+    RUN_IN_BACKGROUND,
+    TaskRun,
+)
 
 
 def algorithm_name(connection: Connection, service_path: str, task_name: str) -> str:
@@ -132,10 +141,33 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
             self.addOutput(
                 QgsProcessingOutputRasterLayer(RESULT_MAP_LAYER_OUTPUT, "Result map service layer")
             )
+        if self.task.is_async:
+            self._add_job_parameters()
+
+    def _add_job_parameters(self) -> None:
+        """Run in background (submit and return at once) and the hidden "fetch job" id."""
+        background = QgsProcessingParameterBoolean(
+            RUN_IN_BACKGROUND, "Run in background (results load when the job ends)", False
+        )
+        background.setHelp(
+            "Submits the job and returns its id at once, leaving QGIS free. The job is listed "
+            "in the GP Jobs panel, watched even after QGIS restarts, and its outputs are "
+            "fetched and loaded when it succeeds."
+        )
+        self.addParameter(background)
+        fetch = QgsProcessingParameterString(
+            FETCH_JOB_ID, "Fetch the results of job", optional=True
+        )
+        fetch.setHelp("Instead of submitting, wait for this existing job and fetch its outputs.")
+        fetch.setFlags(fetch.flags() | FLAG_HIDDEN)
+        self.addParameter(fetch)
 
     def checkParameterValues(
         self, parameters: dict[str, Any], context: QgsProcessingContext
     ) -> tuple[bool, str]:
+        """A "fetch job" run needs no inputs: the job already has them on the server."""
+        if self.task.is_async and str(parameters.get(FETCH_JOB_ID) or "").strip():
+            return True, ""
         by_reference = service_layer_url_inputs(self.task, parameters)
         if by_reference:
             # QGIS would try to open a service layer URL as a file; the server reads it.

@@ -25,18 +25,63 @@ from ..gptypes.base import OMIT, DecodeContext, EncodeContext, ResultValue
 from ..gptypes.table import handler_for
 from ..rest.client import GPClient
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
-from ..rest.model import GPMessage, GPResult, GPService, GPTask, JobInfo, MessageType
+from ..rest.model import (
+    GPMessage,
+    GPResult,
+    GPService,
+    GPTask,
+    JobInfo,
+    JobStatus,
+    MessageType,
+)
 from ..rest.waiting import wait_for_job
+from .job_hooks import (
+    JobDetached,
+    JobReport,
+    JobSubmission,
+    JobWatchFeedback,
+    destinations_of,
+    has_secret_inputs,
+    record_inputs,
+    remember_secrets,
+    secret_values,
+    tag_outputs_on_load,
+)
 from .result_map_service import ResultMapService, layer_pages, service_access
 
 JOB_ID_OUTPUT = "JOB_ID"
 ADD_RESULT_MAP_LAYER = "ADD_RESULT_MAP_LAYER"
 RESULT_MAP_LAYER_OUTPUT = "RESULT_MAP_LAYER"
+#: Submit, record the job and return its id at once; the jobs layer watches it.
+RUN_IN_BACKGROUND = "RUN_IN_BACKGROUND"
+#: Hidden: attach to this existing job instead of submitting (resume, "Get Data").
+FETCH_JOB_ID = "FETCH_JOB_ID"
 
 
-def _pages_of(map_service: ResultMapService, output_name: str) -> Iterator[Any] | None:
-    layer_id = map_service.layer_id_for(output_name)
-    return None if layer_id is None else map_service.pages(layer_id)
+def _pages_or_cut(
+    map_service: ResultMapService | None, output_name: str, cut: list[str]
+) -> Iterator[Any] | None:
+    """Every feature of an output that stopped at the transfer limit, from the job's map.
+
+    Handlers ask only for outputs the server cut; when no map layer can give the rest,
+    the output's name goes into ``cut`` (the job record says "exceeds transfer limit").
+    """
+    layer_id = None if map_service is None else map_service.layer_id_for(output_name)
+    if map_service is None or layer_id is None:
+        cut.append(output_name)
+        return None
+    return map_service.pages(layer_id)
+
+
+def _cancel_check(feedback: QgsProcessingFeedback) -> Callable[[], bool]:
+    """``is_cancelled`` for a wait: a watcher that detaches stops waiting, cancelling nothing."""
+
+    def is_cancelled() -> bool:
+        if isinstance(feedback, JobWatchFeedback) and feedback.detached:
+            raise JobDetached
+        return feedback.isCanceled()
+
+    return is_cancelled
 
 
 def report_messages(feedback: QgsProcessingFeedback, messages: list[GPMessage]) -> None:
@@ -97,14 +142,29 @@ class TaskRun:
     ) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="arcgis_gp_") as temp:
             temp_dir = Path(temp)
+            report: JobReport | None = None
             try:
-                inputs = self._encode_inputs(parameters, context, feedback, temp_dir)
-                if feedback.isCanceled():
-                    return {}
-                if self.task.is_async:
-                    job, results = self._run_async(inputs, feedback)
+                fetch_id = self._job_to_fetch(parameters, context)
+                if fetch_id:
+                    report = JobReport(fetch_id)
+                    job, results = self._wait(fetch_id, feedback, report)
                 else:
-                    job, results = None, self._run_sync(inputs, feedback)
+                    inputs = self._encode_inputs(parameters, context, feedback, temp_dir)
+                    if feedback.isCanceled():
+                        return {}
+                    if self.task.is_async:
+                        background = self._in_background(parameters, context)
+                        job_id = self._submit(inputs, parameters, context, feedback, background)
+                        if background:
+                            feedback.pushInfo(
+                                f"Job {job_id} runs in the background; its results load "
+                                "when it ends (see the GP Jobs panel)."
+                            )
+                            return {JOB_ID_OUTPUT: job_id}
+                        report = JobReport(job_id)
+                        job, results = self._wait(job_id, feedback, report)
+                    else:
+                        job, results = None, self._run_sync(inputs, feedback)
                 decode = DecodeContext(
                     self.algorithm,
                     parameters,
@@ -116,13 +176,24 @@ class TaskRun:
                     access=service_access(self.connection),
                 )
                 map_service = self._result_map_service(job)
-                if map_service is not None:
-                    decode.all_pages = lambda name: _pages_of(map_service, name)
-                outputs = self._decode_outputs(results, decode)
-                if map_service is not None and self.algorithm.parameterAsBoolean(
-                    parameters, ADD_RESULT_MAP_LAYER, context
-                ):
-                    outputs.update(self._add_result_map_layer(map_service, context, feedback))
+                cut: list[str] = []
+                decode.all_pages = lambda name: _pages_or_cut(map_service, name, cut)
+                try:
+                    outputs = self._decode_outputs(results, decode)
+                    if map_service is not None and self.algorithm.parameterAsBoolean(
+                        parameters, ADD_RESULT_MAP_LAYER, context
+                    ):
+                        outputs.update(self._add_result_map_layer(map_service, context, feedback))
+                except Exception as error:
+                    if report is not None:
+                        report("job_fetch_failed", error)
+                    raise
+                if report is not None:
+                    report("job_fetched", self._recordable(outputs), cut)
+                    tag_outputs_on_load(context, report.job_id, self.connection.name)
+            except JobDetached:
+                feedback.pushInfo("Stopped watching the job; it goes on on the server.")
+                return {}
             except JobCancelledError as error:
                 if feedback.isCanceled():
                     feedback.pushInfo(f"Cancelled: job {error.job_id} was cancelled on the server.")
@@ -171,36 +242,96 @@ class TaskRun:
             )
         return results
 
-    def _run_async(
-        self, inputs: dict[str, Any], feedback: QgsProcessingFeedback
-    ) -> tuple[JobInfo, dict[str, ResultValue]]:
+    def _job_to_fetch(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str:
+        """The job id of a "fetch job" run (the jobs layer's resume and Get Data), else ""."""
+        if not self.task.is_async or FETCH_JOB_ID not in parameters:
+            return ""
+        return self.algorithm.parameterAsString(parameters, FETCH_JOB_ID, context).strip()
+
+    def _in_background(self, parameters: dict[str, Any], context: QgsProcessingContext) -> bool:
+        return RUN_IN_BACKGROUND in parameters and self.algorithm.parameterAsBoolean(
+            parameters, RUN_IN_BACKGROUND, context
+        )
+
+    def _submit(
+        self,
+        inputs: dict[str, Any],
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+        background: bool,
+    ) -> str:
+        """POST ``submitJob`` and record the job (its inputs without secrets)."""
         job = self.client.submit_job(self.task.url, inputs)
         feedback.pushInfo(f"Job {job.job_id} submitted to {self.service.path}/{self.task.name}.")
+        remember_secrets(job.job_id, secret_values(self.task, inputs))
+        submission = JobSubmission(
+            job_id=job.job_id,
+            connection=self.connection,
+            algorithm_id=self.algorithm.id(),
+            service_path=self.service.path,
+            task_name=self.task.name,
+            task_url=self.task.url,
+            inputs=record_inputs(self.task, inputs),
+            destinations=destinations_of(self.algorithm, parameters, context),
+            add_result_map_layer=bool(self.service.result_map_server_name)
+            and self.algorithm.parameterAsBoolean(parameters, ADD_RESULT_MAP_LAYER, context),
+            background=background,
+            status=job.status,
+        )
+        JobReport(job.job_id)("job_submitted", submission)
+        return job.job_id
+
+    def _wait(
+        self, job_id: str, feedback: QgsProcessingFeedback, report: JobReport
+    ) -> tuple[JobInfo, dict[str, ResultValue]]:
+        """Poll until the job ends (reporting each change), then offer its results."""
+
+        def on_status(status: JobStatus) -> None:
+            feedback.setProgressText(f"Job {job_id}: {status.value}")
+            report("job_status", status, [])
+
+        def on_messages(messages: list[GPMessage]) -> None:
+            report_messages(feedback, messages)
+            report("job_status", None, messages)
 
         def on_progress(progress: Any) -> None:
             if progress is not None and progress.percent is not None:
                 feedback.setProgress(float(progress.percent))
 
-        final = wait_for_job(
-            self.client,
-            self.task.url,
-            job.job_id,
-            on_status=lambda status: feedback.setProgressText(f"Job {job.job_id}: {status.value}"),
-            on_messages=lambda messages: report_messages(feedback, messages),
-            on_progress=on_progress,
-            is_cancelled=feedback.isCanceled,
-        )
+        watching = isinstance(feedback, JobWatchFeedback)
+        try:
+            final = wait_for_job(
+                self.client,
+                self.task.url,
+                job_id,
+                on_status=on_status,
+                on_messages=on_messages,
+                on_progress=on_progress,
+                is_cancelled=_cancel_check(feedback),
+                # A watched job outlives the session: only the server's own limit applies.
+                timeout=None
+                if watching or self.connection.job_timeout <= 0
+                else self.connection.job_timeout,
+            )
+        except JobDetached:
+            report("job_detached")
+            raise
+        except ArcGisError as error:
+            report("job_ended", error)
+            raise
+        report("job_ended", None)
         feedback.setProgress(100)
         results = {}
         for name in final.results or {p.name: "" for p in self.task.outputs}:
             results[name] = ResultValue(
                 value=lambda as_data, name=name: (
                     self.client.job_result(
-                        self.task.url, job.job_id, name, return_type_data=as_data
+                        self.task.url, job_id, name, return_type_data=as_data
                     ).value
                 ),
                 to_file=lambda path, name=name: self.client.job_result_to_file(
-                    self.task.url, job.job_id, name, path
+                    self.task.url, job_id, name, path
                 ),
             )
         return final, results
@@ -220,6 +351,24 @@ class TaskRun:
                 continue
             outputs.update(handler_for(param.data_type).decode(param, result, decode))
         return outputs
+
+    def _recordable(self, outputs: dict[str, Any]) -> dict[str, Any]:
+        """Output values as the job record keeps them (JSON: text, numbers, booleans).
+
+        A task with secret inputs may echo them in text outputs, so those are not kept.
+        """
+        destinations = {d.name() for d in self.algorithm.destinationParameterDefinitions()}
+        destinations.add(RESULT_MAP_LAYER_OUTPUT)
+        secret = has_secret_inputs(self.task)
+        kept: dict[str, Any] = {}
+        for name, value in outputs.items():
+            if isinstance(value, str) and secret and name not in destinations:
+                kept[name] = "(not kept: the task has secret inputs)"
+            elif value is None or isinstance(value, (str, int, float, bool)):
+                kept[name] = value
+            else:
+                kept[name] = str(value)
+        return kept
 
     def _result_map_service(self, job: JobInfo | None) -> ResultMapService | None:
         if job is None or not self.service.result_map_server_name:

@@ -1,0 +1,279 @@
+"""The jobs of this QGIS session: record, watch, resume, cancel, fetch, re-run, remove.
+
+One :class:`JobManager` lives on QGIS's main thread (the plugin makes it at start).
+It installs the recorder every run reports to, starts a watcher for each background
+job, resumes unfinished jobs at start, and offers the actions of the GP Jobs panel.
+All network work happens in tasks; the manager reacts to them with Qt signals, which
+the panel (or a script) connects to. It touches no widget.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsMapLayer,
+    QgsProcessingRegistry,
+    QgsProject,
+    QgsTask,
+)
+from qgis.PyQt.QtCore import QObject, Qt, pyqtSignal
+
+from ..provider.algorithm import GPTaskAlgorithm
+from ..provider.job_hooks import job_listener, set_job_listener
+from .loading import load_outputs
+from .model import JobRecord, JobState
+from .recorder import StoreRecorder
+from .server_tasks import ExpiryCheckTask, ResubmitTask, ServerLayerTask
+from .store import JobStore
+from .watcher import JobWatchTask
+
+#: ``notice`` levels (``Qgis.MessageLevel`` values as int, for the signal).
+INFO, SUCCESS, WARNING = (
+    int(Qgis.MessageLevel.Info),
+    int(Qgis.MessageLevel.Success),
+    int(Qgis.MessageLevel.Warning),
+)
+
+_FAILURE_WORDS = {
+    JobState.FAILED: "failed",
+    JobState.CANCELLED: "was cancelled",
+    JobState.TIMED_OUT: "timed out on the server",
+    JobState.EXPIRED: "is no longer known to the server (expired)",
+}
+
+
+_active: JobManager | None = None
+
+
+def active_manager() -> JobManager | None:
+    """The manager the plugin started in this QGIS session, if any."""
+    return _active
+
+
+class JobManager(QObject):
+    """Owns the job store, the recorder and every job task of the session."""
+
+    #: A job was added or changed (its id); emitted on the main thread.
+    jobChanged = pyqtSignal(str)
+    jobRemoved = pyqtSignal(str)
+    #: Something the user should see in the message bar: text, ``Qgis.MessageLevel``.
+    notice = pyqtSignal(str, int)
+    #: A watcher loaded a job's outputs: job id, layer names.
+    resultsLoaded = pyqtSignal(str, list)
+    #: A job's watch ended (loaded, failed, cancelled or detached).
+    watchEnded = pyqtSignal(str)
+    _watchRequested = pyqtSignal(str)
+    _changedAnyThread = pyqtSignal(str)
+
+    def __init__(
+        self,
+        store: JobStore | None = None,
+        project: Callable[[], QgsProject] = QgsProject.instance,
+        registry: QgsProcessingRegistry | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store or JobStore()
+        self._project = project
+        self._registry = registry or QgsApplication.processingRegistry()
+        # Recorder callbacks come from worker threads: they go through queued signals.
+        self.recorder = StoreRecorder(
+            self.store, changed=self._changedAnyThread.emit, background=self._watchRequested.emit
+        )
+        self._changedAnyThread.connect(self.jobChanged, Qt.ConnectionType.QueuedConnection)
+        self._watchRequested.connect(self.watch, Qt.ConnectionType.QueuedConnection)
+        self._watchers: dict[str, JobWatchTask] = {}
+        self._tasks: set[QgsTask] = set()
+        self.started = False
+
+    # -- life cycle --------------------------------------------------------------------
+
+    def start(self, resume: bool = True) -> None:
+        """Record every job from now on; watch the unfinished ones again."""
+        global _active  # noqa: PLW0603 - the session's manager, for the PyQGIS API
+        set_job_listener(self.recorder)
+        self.started = True
+        _active = self
+        if resume:
+            self.resume()
+
+    def stop(self) -> None:
+        """Stop recording and watching (the jobs go on on their servers)."""
+        global _active  # noqa: PLW0603
+        if job_listener() is self.recorder:
+            set_job_listener(None)
+        if _active is self:
+            _active = None
+        self.started = False
+        for task in list(self._watchers.values()):
+            task.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        self._watchers.clear()
+        self._tasks.clear()
+
+    def resume(self) -> None:
+        """Watch jobs left running (or not yet fetched) by an earlier session; check the rest."""
+        for record in self.store.list([JobState.RUNNING, JobState.ON_SERVER]):
+            if record.state is JobState.RUNNING or record.fetch_pending:
+                self.watch(record.job_id)
+        self.check_expiry()
+
+    # -- queries -----------------------------------------------------------------------
+
+    def jobs(self) -> list[JobRecord]:
+        return self.store.list()
+
+    def job(self, job_id: str) -> JobRecord | None:
+        return self.store.get(job_id)
+
+    def is_watched(self, job_id: str) -> bool:
+        return job_id in self._watchers
+
+    def algorithm_for(self, record: JobRecord) -> GPTaskAlgorithm | None:
+        """The job's algorithm as the provider has it now (None: connection or task gone)."""
+        algorithm = self._registry.createAlgorithmById(record.algorithm_id)
+        return algorithm if isinstance(algorithm, GPTaskAlgorithm) else None
+
+    def _algorithm_or_notice(self, record: JobRecord) -> GPTaskAlgorithm | None:
+        algorithm = self.algorithm_for(record)
+        if algorithm is None:
+            self._note(
+                record,
+                f"the algorithm {record.algorithm_id} is not available (is the connection "
+                f"'{record.connection}' still configured?)",
+                WARNING,
+            )
+        return algorithm
+
+    # -- actions -----------------------------------------------------------------------
+
+    def watch(self, job_id: str, cancel_at_once: bool = False) -> bool:
+        """Watch a job in a task and fetch its outputs when it succeeds."""
+        watcher = self._watchers.get(job_id)
+        if watcher is not None:
+            if cancel_at_once:
+                watcher.cancel_job()
+            return True
+        record = self.store.get(job_id)
+        if record is None or not self.started:
+            return False
+        algorithm = self._algorithm_or_notice(record)
+        if algorithm is None:
+            return False
+        task = JobWatchTask(algorithm, record, self._project(), cancel_at_once)
+        task.executed.connect(lambda ok, results, task=task: self._watch_done(task, ok, results))
+        self._watchers[job_id] = task
+        QgsApplication.taskManager().addTask(task)
+        self.jobChanged.emit(job_id)
+        return True
+
+    def _watch_done(self, task: JobWatchTask, ok: bool, results: dict[str, Any]) -> None:
+        if self._watchers.get(task.job_id) is task:
+            del self._watchers[task.job_id]
+        record = self.store.get(task.job_id)
+        if record is not None and not task.feedback.detached:
+            if ok:
+                names = load_outputs(task.context, record)
+                text = f"GP job {record.job_id} ({record.task_name}) finished"
+                if names:
+                    text += ": loaded " + ", ".join(names)
+                if record.state is JobState.TRANSFER_LIMIT:
+                    text += f"; {', '.join(record.cut_outputs)} exceeds the transfer limit"
+                self.notice.emit(text, WARNING if record.cut_outputs else SUCCESS)
+                self.resultsLoaded.emit(record.job_id, names)
+            elif record.state in _FAILURE_WORDS:
+                self._note(record, _FAILURE_WORDS[record.state], WARNING, record.error)
+            elif record.error:
+                self._note(record, "could not be fetched", WARNING, record.error)
+        self.jobChanged.emit(task.job_id)
+        self.watchEnded.emit(task.job_id)
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a running job on its server (the watcher records the outcome)."""
+        record = self.store.get(job_id)
+        if record is None or record.state is not JobState.RUNNING:
+            return False
+        return self.watch(job_id, cancel_at_once=True)
+
+    def get_data(self, job_id: str) -> bool:
+        """Fetch the outputs again into the recorded destinations ("Get Data")."""
+        record = self.store.get(job_id)
+        if record is None:
+            return False
+        if record.state is JobState.EXPIRED:
+            self._note(record, "has expired on the server: its results are gone", WARNING)
+            return False
+        return self.watch(job_id)
+
+    def add_server_layer(self, job_id: str) -> bool:
+        """Add the job's result map service layer to the project ("Add Server Layer")."""
+        record = self.store.get(job_id)
+        algorithm = None if record is None else self._algorithm_or_notice(record)
+        if record is None or algorithm is None:
+            return False
+
+        def done(layer: QgsMapLayer | None, problem: str) -> None:
+            if layer is None:
+                self._note(record, "has no result map service layer", WARNING, problem)
+                return
+            self._project().addMapLayer(layer)
+            self.notice.emit(f"Added {layer.name()}", SUCCESS)
+            self.resultsLoaded.emit(record.job_id, [layer.name()])
+
+        self._run(ServerLayerTask(algorithm, record, done))
+        return True
+
+    def rerun(self, job_id: str) -> bool:
+        """Submit the job's inputs again, as a new background job."""
+        record = self.store.get(job_id)
+        algorithm = None if record is None else self._algorithm_or_notice(record)
+        if record is None or algorithm is None:
+            return False
+
+        def done(new_job_id: str, problem: str) -> None:
+            if not new_job_id:
+                self._note(record, "could not be re-run", WARNING, problem)
+                return
+            self.notice.emit(f"GP job {job_id} re-run as job {new_job_id}", INFO)
+            self.watch(new_job_id)
+
+        self._run(ResubmitTask(algorithm, record, self.recorder, done))
+        return True
+
+    def remove(self, job_id: str) -> bool:
+        """Forget a job (stop watching it first; the server keeps it until it expires)."""
+        watcher = self._watchers.pop(job_id, None)
+        if watcher is not None:
+            watcher.cancel()
+        removed = self.store.remove(job_id)
+        if removed:
+            self.jobRemoved.emit(job_id)
+        return removed
+
+    def check_expiry(self) -> None:
+        """Ask the servers about finished jobs whose results should still be there."""
+        jobs = []
+        states = [state for state in JobState if state.results_on_server]
+        for record in self.store.list(states):
+            algorithm = None if record.job_id in self._watchers else self.algorithm_for(record)
+            if algorithm is not None:
+                jobs.append((record, algorithm))
+        if jobs:
+            self._run(ExpiryCheckTask(jobs, self.recorder))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _run(self, task: QgsTask) -> None:
+        self._tasks.add(task)
+        task.taskCompleted.connect(lambda task=task: self._tasks.discard(task))
+        task.taskTerminated.connect(lambda task=task: self._tasks.discard(task))
+        QgsApplication.taskManager().addTask(task)
+
+    def _note(self, record: JobRecord, what: str, level: int, detail: str = "") -> None:
+        text = f"GP job {record.job_id} ({record.task_name}) {what}"
+        if detail:
+            text += f": {detail}"
+        self.notice.emit(text, level)
