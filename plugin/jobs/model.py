@@ -126,7 +126,9 @@ class JobRecord:
 
 
 def format_elapsed(seconds: float) -> str:
-    """``42 s``, ``3 min 05 s``, ``2 h 07 min``: how long a job ran."""
+    """``0.4 s``, ``42 s``, ``3 min 05 s``, ``2 h 07 min``: how long a job ran."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     seconds = int(seconds)
     if seconds < 60:
         return f"{seconds} s"

@@ -34,8 +34,9 @@ def _viewshed(observers, output, background: bool = True, feedback=None) -> str:
 def _settled(manager, job_id: str):
     """Wait until the job's watch is over (outputs loaded, or the job ended otherwise)."""
     wait_until(
-        lambda: manager.job(job_id).state is not JobState.RUNNING
-        and not manager.is_watched(job_id),
+        lambda: (
+            manager.job(job_id).state is not JobState.RUNNING and not manager.is_watched(job_id)
+        ),
         f"job {job_id} to settle",
     )
     return manager.job(job_id)
@@ -74,16 +75,16 @@ def test_background_run_returns_the_job_id_at_once_then_loads_the_results(
     assert not gpserver.job(job_id).is_terminal
     assert not gpkg.exists()
     record = manager.job(job_id)
-    assert record.background and record.state is JobState.RUNNING
+    assert record.background
+    assert record.state is JobState.RUNNING
     assert record.inputs["Radius"] == {"distance": 5.0, "units": "esriKilometers"}
-    assert record.destinations == {
-        "Output_Viewshed": {"sink": str(gpkg), "load": True, "name": ""}
-    }
+    assert record.destinations == {"Output_Viewshed": {"sink": str(gpkg), "load": True, "name": ""}}
 
     record = _settled(manager, job_id)
     assert record.state is JobState.DOWNLOADED, record.error
     assert record.server_status == "esriJobSucceeded"
-    assert record.finished is not None and record.finished >= record.submitted
+    assert record.finished is not None
+    assert record.finished >= record.submitted
     assert any("Succeeded" in m["description"] for m in record.messages)
     assert record.outputs["Output_Viewshed"] == str(gpkg)
     written = QgsVectorLayer(str(gpkg), "written", "ogr")
@@ -91,9 +92,11 @@ def test_background_run_returns_the_job_id_at_once_then_loads_the_results(
     layers = _job_layers(project, job_id)
     vectors = [layer for layer in layers if isinstance(layer, QgsVectorLayer)]
     maps = [layer for layer in layers if isinstance(layer, QgsRasterLayer)]
-    assert len(vectors) == 1 and vectors[0].featureCount() == 3
+    assert len(vectors) == 1
+    assert vectors[0].featureCount() == 3
     assert sorted(f["OBSERVER"] for f in vectors[0].getFeatures()) == [1, 2, 3]
-    assert len(maps) == 1 and f"MapServer/jobs/{job_id}" in maps[0].source()
+    assert len(maps) == 1
+    assert f"MapServer/jobs/{job_id}" in maps[0].source()
     assert all(layer.customProperty(CONNECTION_PROPERTY) == "demo" for layer in layers)
     assert any(job_id in text and "loaded" in text for text in notices)
 
@@ -115,10 +118,9 @@ def test_a_restart_resumes_the_job_and_loads_its_results(
     assert second.is_watched(job_id)
     record = _settled(second, job_id)
     assert record.state is JobState.DOWNLOADED, record.error
-    layers = [
-        layer for layer in _job_layers(project, job_id) if isinstance(layer, QgsVectorLayer)
-    ]
-    assert len(layers) == 1 and layers[0].featureCount() == 3
+    layers = [layer for layer in _job_layers(project, job_id) if isinstance(layer, QgsVectorLayer)]
+    assert len(layers) == 1
+    assert layers[0].featureCount() == 3
 
 
 def test_a_job_the_server_forgot_is_marked_expired_not_polled_forever(
@@ -197,11 +199,10 @@ def test_rerun_submits_the_same_inputs_as_a_new_job(manager, project, gpserver, 
     assert submits[0].params["Input_Observer"] == submits[1].params["Input_Observer"]
     assert submits[0].params["Radius"] == submits[1].params["Radius"]
     rerun_layers = [
-        layer
-        for layer in _job_layers(project, again.job_id)
-        if isinstance(layer, QgsVectorLayer)
+        layer for layer in _job_layers(project, again.job_id) if isinstance(layer, QgsVectorLayer)
     ]
-    assert len(rerun_layers) == 1 and rerun_layers[0].featureCount() == 3
+    assert len(rerun_layers) == 1
+    assert rerun_layers[0].featureCount() == 3
 
 
 def test_add_server_layer_adds_the_jobs_map_service(manager, project, three_points) -> None:
@@ -212,7 +213,8 @@ def test_add_server_layer_adds_the_jobs_map_service(manager, project, three_poin
     wait_until(lambda: _job_layers(project, job_id), "the map service layer")
 
     (layer,) = _job_layers(project, job_id)
-    assert isinstance(layer, QgsRasterLayer) and layer.isValid()
+    assert isinstance(layer, QgsRasterLayer)
+    assert layer.isValid()
     assert layer.providerType() == "arcgismapserver"
     assert f"MapServer/jobs/{job_id}" in layer.source()
 
