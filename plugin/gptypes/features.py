@@ -21,7 +21,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..rest.encoding import RawJson
+from ..rest.encoding import RawJson, RawJsonFile
 from ..rest.model import GPParameter, GPTask
 from .base import (
     OMIT,
@@ -61,12 +61,13 @@ def accepted_geometry_types(param: GPParameter) -> list[Any]:
 def encode_source_to_feature_set(
     source: QgsFeatureSource | Any, ctx: EncodeContext, param: GPParameter
 ) -> RawJson:
-    """Stream a feature source (or layer) into a FeatureSet file and send it from there."""
+    """Stream a feature source (or layer) into a FeatureSet file and send it from there
+    (the request body is read from the file block by block, never held in memory)."""
     path = unique_path(ctx.temp_dir, "input", ".json")
     with path.open("wb") as out:
         info = write_feature_set(source, out, feedback=ctx.feedback)
     ctx.feedback.pushInfo(f"{display_name(param)}: sending {info.feature_count} feature(s)")
-    return RawJson(path.read_bytes())
+    return RawJsonFile(path)
 
 
 def service_layer_url_inputs(task: GPTask, parameters: dict[str, Any]) -> set[str]:

@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
-from urllib.parse import parse_qsl
+from pathlib import Path
+from urllib.parse import parse_qsl, quote_from_bytes
 
 import pytest
 
 from arcgis_gp.plugin.rest import RawJson, encode_inputs, encode_value
-from arcgis_gp.plugin.rest.encoding import FormBody, encode_form
+from arcgis_gp.plugin.rest.encoding import (
+    FormBody,
+    RawJsonArray,
+    RawJsonFile,
+    encode_form,
+    quote_block,
+)
 
 
 @pytest.mark.parametrize(
@@ -84,3 +91,51 @@ def test_form_body_streams_exactly_its_length(block):
 def test_encode_form_matches_streaming():
     fields = [("a", "1"), ("b", b"x y")]
     assert encode_form(fields) == b"a=1&b=x%20y"
+
+
+def test_quote_block_matches_urllib_for_every_byte():
+    every = bytes(range(256)) * 3 + b"%25%%41"
+    assert quote_block(every) == quote_from_bytes(every, safe="").encode("ascii")
+    assert quote_block(b"plain-text_1.0~") == b"plain-text_1.0~"
+
+
+@pytest.mark.parametrize("block", [5, 8192, -1])
+def test_raw_json_file_streams_from_its_file(tmp_path: Path, block):
+    """A file-backed value is read block by block into the body, exactly as if the
+    bytes had been given, and its file is closed when the body is rewound."""
+    text = json.dumps({"features": [{"attributes": {"n": f"é & = + % {i}"}} for i in range(3000)]})
+    path = tmp_path / "input.json"
+    path.write_text(text, encoding="utf-8")
+    value = encode_value(RawJsonFile(path))
+    assert isinstance(value, RawJsonFile)
+    streamed = FormBody([("Input", value), ("f", "json")])
+    in_memory = FormBody([("Input", text.encode("utf-8")), ("f", "json")])
+    data = _read_all(streamed, block)
+    assert data == _read_all(in_memory, 8192)
+    assert len(data) == len(streamed) == streamed.tell()
+    assert dict(parse_qsl(data.decode("ascii"))) == {"Input": text, "f": "json"}
+    streamed.seek(0)
+    assert _read_all(streamed, 8192) == data
+
+
+def test_raw_json_file_text_size_and_repr(tmp_path: Path):
+    path = tmp_path / "fs.json"
+    path.write_bytes(b'{"features":[{"secret":1}]}')
+    value = RawJsonFile(path)
+    assert value.text == b'{"features":[{"secret":1}]}'
+    assert value.size == len(value.text) == 27
+    assert "secret" not in repr(value)
+    assert value == RawJsonFile(path)
+
+
+def test_list_of_raw_json_values_becomes_one_array(tmp_path: Path):
+    """GPMultiValue:GPFeatureRecordSetLayer: several encoded feature sets in one array."""
+    path = tmp_path / "a.json"
+    path.write_bytes(b'{"features":[1]}')
+    value = encode_value([RawJsonFile(path), RawJson('{"features":[]}'), {"url": "x"}])
+    assert isinstance(value, RawJsonArray)
+    expected = '[{"features":[1]},{"features":[]},{"url":"x"}]'
+    assert json.loads(value.text) == json.loads(expected)
+    assert value.size == len(value.text)
+    data = encode_form([("Layers", value)])
+    assert dict(parse_qsl(data.decode("ascii"))) == {"Layers": expected}

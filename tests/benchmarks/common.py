@@ -1,0 +1,105 @@
+"""Shared helpers of the benchmarks: a QGIS application, child processes with their peak
+memory, the result FeatureSet of Bench/Big LargeOutput, and uniform figure lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def qgis_app(gui: bool = False):
+    """A started QgsApplication (headless unless ``gui``)."""
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], gui)
+    app.initQgis()
+    return app
+
+
+@dataclass
+class ChildRun:
+    """One child process: wall seconds, peak resident memory (MiB) and its output."""
+
+    seconds: float
+    peak_mib: float
+    stdout: str
+    returncode: int
+
+
+def run_child(args: list[str], env: dict | None = None) -> ChildRun:
+    """Run ``args`` alone and measure its wall time and peak resident memory.
+
+    The child is started by a small launcher process (``measure`` below): on Linux a
+    child's ``ru_maxrss`` includes the RSS of the process it was forked from, so a
+    child forked straight from this (big) benchmark process would report our memory.
+    """
+    launcher = [sys.executable, "-S", str(Path(__file__)), "measure", *args]
+    with subprocess.Popen(
+        launcher, cwd=ROOT, env=env or os.environ.copy(), stdout=subprocess.PIPE, text=True
+    ) as process:
+        stdout = process.stdout.read() if process.stdout else ""
+    lines = stdout.rstrip("\n").split("\n")
+    _, seconds, peak_kib, returncode = lines[-1].split()
+    if int(returncode):
+        print(f"  ! {' '.join(args)} exited with {returncode}", file=sys.stderr)
+    return ChildRun(float(seconds), int(peak_kib) / 1024.0, "\n".join(lines[:-1]), int(returncode))
+
+
+def _measure(args: list[str]) -> int:
+    """Launcher side of ``run_child``: run ``args``, then print ``MEASURE s kib rc``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    print(f"MEASURE {seconds:.4f} {usage.ru_maxrss} {code}", flush=True)
+    return 0
+
+
+def python_child(module: str, *args: str) -> list[str]:
+    """The command line that runs ``module`` of this package in a fresh interpreter."""
+    return [sys.executable, "-m", module, *args]
+
+
+def figure(label: str, value: str) -> None:
+    print(f"  {label:<58} {value}", flush=True)
+
+
+def rate(label: str, count: int, seconds: float) -> float:
+    per_second = count / seconds if seconds > 0 else float("inf")
+    figure(label, f"{count:>8} in {seconds:6.2f} s = {per_second:>10,.0f} /s")
+    return per_second
+
+
+def large_output_feature_set(path: Path, count: int) -> Path:
+    """The Output_Features of Bench/Big LargeOutput (``count`` polygons with Z, six
+    fields incl. a Date) as a bare FeatureSet file, fetched over HTTP from a GP server
+    started here: the shape a real result has, without the GP result wrapper (which
+    GDAL's ESRIJSON driver would not read)."""
+    import requests
+
+    from tests.gpserver import GPServer
+
+    with GPServer(port=0) as server:
+        response = requests.post(
+            server.task_url("Bench/Big", "LargeOutput") + "/execute",
+            data={"Feature_Count": str(count), "f": "json"},
+            timeout=300,
+        )
+        response.raise_for_status()
+        document = response.json()
+    value = document["results"][0]["value"]
+    with path.open("w", encoding="utf-8") as out:
+        json.dump(value, out, separators=(",", ":"))
+    return path
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["measure"]:
+    sys.exit(_measure(sys.argv[2:]))
