@@ -32,7 +32,8 @@ $(VENV)/.installed: requirements-dev.txt scripts/setup.sh
 	@touch $@
 
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not gui" $(PYTEST_ARGS)
+	env -u QT_QPA_PLATFORM xvfb-run -a $(PY) -m pytest -m gui $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -28,6 +28,8 @@ from tests.integration.jobs.conftest import (  # noqa: F401 - fixtures
 )
 from tests.integration.jobs.test_background_jobs import SLOW, _settled, _viewshed
 
+pytestmark = pytest.mark.gui
+
 
 def _latest(manager, task_name: str):
     return next(r for r in manager.jobs() if r.task_name == task_name)
