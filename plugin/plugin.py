@@ -7,6 +7,7 @@ from typing import Any
 from qgis.core import QgsApplication
 
 from .clients import forget_clients
+from .jobs.manager import JobManager
 from .provider.provider import ArcGisGpProvider
 
 
@@ -16,6 +17,8 @@ class ArcGisGpPlugin:
     def __init__(self, iface: Any) -> None:
         self.iface = iface
         self.provider: ArcGisGpProvider | None = None
+        self.jobs: JobManager | None = None  # records every async job, also headless
+        self.jobs_panel: Any = None  # gui.jobs_panel.JobsPanel, GUI only
 
     @property
     def headless(self) -> bool:
@@ -33,15 +36,38 @@ class ArcGisGpPlugin:
             return
         self.provider = ArcGisGpProvider(fetch_missing_blocking=self.headless)
         QgsApplication.processingRegistry().addProvider(self.provider)
+        self.jobs = JobManager()
+        self.jobs.start(resume=False)  # watching needs the GUI's event loop: initGui
 
     def initGui(self) -> None:
         """Create the GUI parts; the provider first, so the toolbox has it."""
         self.initProcessing()
         if self.provider is not None:
             self.provider.refresh_catalogs(blocking=False)
+        if self.jobs is not None:
+            self._add_jobs_panel(self.jobs)
+
+    def _add_jobs_panel(self, jobs: JobManager) -> None:
+        """The GP Jobs dock (View > Panels), and unfinished jobs of earlier sessions resumed."""
+        from qgis.PyQt.QtCore import Qt
+
+        from .gui.jobs_panel import JobsPanel
+
+        self.jobs_panel = JobsPanel(jobs, self.iface, self.iface.mainWindow())
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.jobs_panel)
+        self.jobs_panel.setUserVisible(False)
+        jobs.resume()
 
     def unload(self) -> None:
         """Remove the provider and every GUI part this plugin added."""
+        if self.jobs_panel is not None:
+            self.iface.removeDockWidget(self.jobs_panel)
+            self.jobs_panel.setParent(None)
+            self.jobs_panel.deleteLater()
+            self.jobs_panel = None
+        if self.jobs is not None:
+            self.jobs.stop()  # stops watching; the jobs go on and resume at the next start
+            self.jobs = None
         if self.provider is not None:
             self.provider.cancel_refresh()
             QgsApplication.processingRegistry().removeProvider(self.provider)
