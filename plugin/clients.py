@@ -20,22 +20,27 @@ _clients: dict[Connection, GPClient] = {}
 _lock = threading.Lock()
 
 
+def new_client(connection: Connection) -> GPClient:
+    """A client of its own (the caller closes it), e.g. to test a connection being edited."""
+    auth = auth_for(connection)
+    network, verify = network_options(connection.url, auth.client_certificate)
+    return GPClient(
+        connection.url,
+        token_provider=auth.token_provider,
+        timeout=connection.timeout,
+        verify=verify,
+        referer=connection.referer or None,
+        allow_insecure_http=connection.allow_insecure_http,
+        network=network,
+    )
+
+
 def client_for(connection: Connection) -> GPClient:
     """The shared client of a connection (made on first use)."""
     with _lock:
         client = _clients.get(connection)
         if client is None:
-            auth = auth_for(connection)
-            network, verify = network_options(connection.url, auth.client_certificate)
-            client = GPClient(
-                connection.url,
-                token_provider=auth.token_provider,
-                timeout=connection.timeout,
-                verify=verify,
-                referer=connection.referer or None,
-                allow_insecure_http=connection.allow_insecure_http,
-                network=network,
-            )
+            client = new_client(connection)
             _clients[connection] = client
         return client
 

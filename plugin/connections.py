@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ from .qgis_log import log_warning
 ENV_CONNECTIONS_FILE = "ARCGIS_GP_CONNECTIONS"
 SETTINGS_GROUP = "arcgis_gp/connections"
 DEFAULT_TIMEOUT_S = 60
+#: ``Connection.source`` of connections saved in QGIS settings (the editable ones).
+SETTINGS_ORIGIN = "QGIS settings"
 #: Longest wait for an asynchronous job before it is cancelled (0: no limit): a job
 #: that never ends must not keep processing.run or qgis_process waiting forever.
 DEFAULT_JOB_TIMEOUT_S = 24 * 3600
@@ -107,6 +109,12 @@ def _connection_from_dict(data: Any, origin: str) -> Connection:
     )
 
 
+def validate(connection: Connection, origin: str = "Connection") -> Connection:
+    """The connection if every field is usable, else a ConnectionConfigError naming it."""
+    data = {k: v for k, v in asdict(connection).items() if k != "source"}
+    return replace(_connection_from_dict(data, origin), source=connection.source)
+
+
 def parse_connections_yaml(text: str, origin: str = "YAML") -> list[Connection]:
     """Connections from a YAML document in the ``ARCGIS_GP_CONNECTIONS`` schema."""
     try:
@@ -154,7 +162,7 @@ def connections_from_settings(settings: QgsSettings | None = None) -> list[Conne
                 ),
             }
             try:
-                result.append(_connection_from_dict(data, "QGIS settings"))
+                result.append(_connection_from_dict(data, SETTINGS_ORIGIN))
             except ConnectionConfigError as exc:
                 log_warning(str(exc))
         return result
@@ -170,6 +178,16 @@ def save_connection(connection: Connection, settings: QgsSettings | None = None)
     for name, value in asdict(connection).items():
         if name != "source":
             settings.setValue(f"{key}/{name}", value)
+
+
+def update_connection(
+    old: Connection | None, new: Connection, settings: QgsSettings | None = None
+) -> None:
+    """Save ``new`` in place of ``old`` (a renamed connection leaves no entry behind)."""
+    settings = settings or QgsSettings()
+    if old is not None and old.slug != new.slug:
+        remove_connection(old.name, settings)
+    save_connection(new, settings)
 
 
 def remove_connection(name: str, settings: QgsSettings | None = None) -> None:

@@ -19,6 +19,7 @@ class ArcGisGpPlugin:
         self.provider: ArcGisGpProvider | None = None
         self.jobs: JobManager | None = None  # records every async job, also headless
         self.jobs_panel: Any = None  # gui.jobs_panel.JobsPanel, GUI only
+        self.connections_ui: Any = None  # gui.connections_ui.ConnectionsUi, GUI only
 
     @property
     def headless(self) -> bool:
@@ -43,6 +44,10 @@ class ArcGisGpPlugin:
         """Create the GUI parts; the provider first, so the toolbox has it."""
         self.initProcessing()
         if self.provider is not None:
+            from .gui.connections_ui import ConnectionsUi
+
+            self.connections_ui = ConnectionsUi(self.iface, self.provider)
+            self.connections_ui.setup()
             self.provider.refresh_catalogs(blocking=False)
         if self.jobs is not None:
             self._add_jobs_panel(self.jobs)
@@ -68,6 +73,9 @@ class ArcGisGpPlugin:
         if self.jobs is not None:
             self.jobs.stop()  # stops watching; the jobs go on and resume at the next start
             self.jobs = None
+        if self.connections_ui is not None:
+            self.connections_ui.teardown()
+            self.connections_ui = None
         if self.provider is not None:
             self.provider.cancel_refresh()
             QgsApplication.processingRegistry().removeProvider(self.provider)

@@ -6,7 +6,6 @@ import processing
 import pytest
 import yaml
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QEventLoop, QTimer
 
 import arcgis_gp
 from arcgis_gp.plugin.catalog_cache import CatalogCache
@@ -14,24 +13,7 @@ from arcgis_gp.plugin.connections import ENV_CONNECTIONS_FILE, connections_from_
 from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 from tests.gpserver import GPServer
 from tests.gpserver.registry import DEFAULT_SERVICES_YAML
-
-
-def wait_for_signal(signal, start, limit_ms: int = 30000) -> list:
-    """Run ``start()`` and spin the event loop until ``signal`` fires (or the limit passes)."""
-    loop = QEventLoop()
-    received: list = []
-
-    def on_signal(*args) -> None:
-        received.extend(args)
-        loop.quit()
-
-    signal.connect(on_signal)
-    QTimer.singleShot(limit_ms, loop.quit)
-    start()
-    loop.exec()
-    signal.disconnect(on_signal)
-    assert received, "the signal never came"
-    return received
+from tests.qt_wait import wait_for_signal
 
 
 @pytest.fixture
