@@ -22,6 +22,7 @@ from qgis.core import (
 
 from ..connections import Connection
 from ..gptypes.base import OMIT, DecodeContext, EncodeContext, ResultValue
+from ..gptypes.errors import EsriJsonError
 from ..gptypes.table import handler_for
 from ..rest.client import GPClient
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
@@ -349,7 +350,13 @@ class TaskRun:
             if result is None:
                 decode.feedback.pushWarning(f"The server returned no value for {param.name}.")
                 continue
-            outputs.update(handler_for(param.data_type).decode(param, result, decode))
+            try:
+                outputs.update(handler_for(param.data_type).decode(param, result, decode))
+            except EsriJsonError as error:
+                raise QgsProcessingException(
+                    f"{param.display_name or param.name}: the server's answer for this output "
+                    f"is not a valid Esri JSON value (invalid or truncated): {error}"
+                ) from error
         return outputs
 
     def _recordable(self, outputs: dict[str, Any]) -> dict[str, Any]:
@@ -383,7 +390,11 @@ class TaskRun:
     ) -> dict[str, Any]:
         """Load the job's map (``…/MapServer/jobs/<id>``) when the algorithm finishes."""
         name = f"{self.task.display_name or self.task.name} ({map_service.job_id})"
-        layer = map_service.make_layer(self.connection, name)
+        try:
+            layer = map_service.make_layer(self.connection, name)
+        except ArcGisError as error:  # the outputs are complete: the map is an extra
+            feedback.pushWarning(f"The result map service could not be added: {error}")
+            return {}
         if not layer.isValid():
             feedback.pushWarning(
                 f"The result map service {map_service.url} could not be added: "

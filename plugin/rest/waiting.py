@@ -38,6 +38,14 @@ LOG = logging.getLogger(__name__)
 
 #: Longest single sleep between two checks of ``is_cancelled``.
 CANCEL_CHECK_STEP = 0.05
+#: Poll failures that may pass (a proxy's error page, a cut answer, a short outage):
+#: polling is read-only, so the next poll simply asks again.
+POLL_ERRORS = (
+    ArcGisConnectionError,
+    ArcGisTimeoutError,
+    ArcGisHttpError,
+    ArcGisInvalidResponseError,
+)
 
 
 @dataclass(frozen=True)
@@ -166,8 +174,9 @@ def wait_for_job(
     the job), :class:`ArcGisTimeoutError` after ``timeout`` seconds (the job is
     asked to cancel first), or :class:`ArcGisInvalidResponseError` when the
     server reports an unknown status for ``unknown_status_timeout`` seconds.
-    Transient poll failures (connection, HTTP 5xx, timeouts) are tolerated
-    ``max_poll_errors`` times in a row.
+    Transient poll failures (connection, HTTP 5xx, timeouts, an HTML page or cut
+    JSON) are tolerated ``max_poll_errors`` times in a row; the last one is named
+    if the overall ``timeout`` ends the wait meanwhile.
     """
     job = _Job(client, task_url, job_id, _Reporter(on_status, on_messages, on_progress))
     poll = poll or PollPolicy()
@@ -187,13 +196,15 @@ def wait_for_job(
             error.job_id = job_id
             error.messages = job.reporter.messages
             raise
-        except (ArcGisConnectionError, ArcGisTimeoutError, ArcGisHttpError) as error:
+        except POLL_ERRORS as error:
             failures += 1
+            job.poll_error = error
             LOG.warning("polling job %s failed (%d in a row): %s", job_id, failures, error)
             if failures > max_poll_errors:
                 raise
             continue
         failures = 0
+        job.poll_error = None
         job.reporter.update(info)
         if info.status.is_terminal:
             return _finish(info, job.url)
@@ -219,6 +230,8 @@ class _Job:
         self.job_id = job_id
         self.reporter = reporter
         self.url = client.job_url(task_url, job_id)
+        #: Why the last poll failed, while polls fail (named when the wait gives up).
+        self.poll_error: ArcGisError | None = None
 
     def give_up(self, timeout: float) -> NoReturn:
         """Overall timeout: ask the server to cancel (best effort), then raise."""
@@ -227,9 +240,11 @@ class _Job:
         except ArcGisError as error:
             LOG.warning("could not cancel job %s after the timeout: %s", self.job_id, error)
         status = self.reporter.status
+        cause = f"; polling it failed: {self.poll_error}" if self.poll_error else ""
         raise ArcGisTimeoutError(
             f"the job did not finish within {timeout:g} s "
-            f"(last status {status.value if status else 'unknown'}); it was asked to cancel",
+            f"(last status {status.value if status else 'unknown'}){cause}; "
+            "it was asked to cancel",
             job_id=self.job_id,
             url=self.url,
         )
