@@ -4,10 +4,11 @@
 
     from arcgis_gp.plugin.jobs import api
 
-    for job in api.list_jobs():
-        print(job.job_id, job.task_name, job.state.label, job.elapsed())
+    job_id = api.submit("arcgisgp:demo__elevation_viewshed__viewshed", {...})
     job = api.wait(job_id, timeout=600)          # until it ends on the server
     outputs = api.fetch_results(job_id, {"Output_Viewshed": "/data/viewshed.gpkg"})
+    for job in api.list_jobs():
+        print(job.job_id, job.task_name, job.state.label, job.elapsed())
 
 The functions use the store of the running plugin (the QGIS profile's
 ``arcgis_gp/jobs.sqlite``) unless given another one. :func:`wait` and
@@ -28,6 +29,7 @@ from qgis.PyQt.QtCore import QThread
 
 from ..clients import client_for
 from ..provider.job_hooks import JobDetached, job_listener, set_job_listener
+from ..provider.runner import JOB_ID_OUTPUT, RUN_IN_BACKGROUND
 from ..rest.errors import ArcGisError
 from ..rest.waiting import wait_for_job
 from .manager import JobManager, active_manager
@@ -88,6 +90,26 @@ def _algorithm(record: JobRecord) -> Any:
             f"(is the connection '{record.connection}' configured?)"
         )
     return algorithm
+
+
+def submit(
+    algorithm_id: str,
+    parameters: dict[str, Any],
+    feedback: QgsProcessingFeedback | None = None,
+    store: JobStore | None = None,
+) -> str:
+    """Submit an asynchronous task with "Run in background"; the job id, at once.
+
+    The job is recorded (in the plugin's store, or ``store``); with the plugin's GUI, its
+    watcher loads the outputs into the project when it ends, as for the dialog.
+    """
+    import processing
+
+    with _recording(_store(store)):
+        result = processing.run(
+            algorithm_id, {**parameters, RUN_IN_BACKGROUND: True}, feedback=feedback
+        )
+    return result[JOB_ID_OUTPUT]
 
 
 def wait(job_id: str, timeout: float | None = None, store: JobStore | None = None) -> JobRecord:

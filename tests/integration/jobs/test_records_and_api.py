@@ -75,8 +75,13 @@ def test_api_lists_waits_for_and_fetches_a_job(
     manager, gpserver, three_points, tmp_path: Path
 ) -> None:
     gpserver.job_queue_delay = 0.5
-    job_id = _viewshed(three_points, "TEMPORARY_OUTPUT")
-    manager.stop()  # no watcher: the API does the waiting and fetching itself
+    manager.stop()  # no plugin: the API records, waits and fetches by itself
+    job_id = api.submit(
+        VIEWSHED,
+        {"Input_Observer": three_points, "Radius": 5, "Output_Viewshed": "TEMPORARY_OUTPUT"},
+        store=manager.store,
+    )
+    assert api.get_job(job_id, store=manager.store).state is JobState.RUNNING
 
     assert [job.job_id for job in api.list_jobs(store=manager.store)] == [job_id]
     assert api.list_jobs([JobState.FAILED], store=manager.store) == []
