@@ -24,11 +24,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from qgis.core import QgsApplication, QgsProcessingFeedback
+from qgis.core import QgsApplication, QgsMapLayer, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QThread
 
 from ..clients import client_for
-from ..provider.job_hooks import JobDetached, job_listener, set_job_listener
+from ..provider.job_hooks import JOB_ID_PROPERTY, JobDetached, job_listener, set_job_listener
 from ..provider.runner import JOB_ID_OUTPUT, RUN_IN_BACKGROUND
 from ..rest.errors import ArcGisError
 from ..rest.waiting import wait_for_job
@@ -62,6 +62,16 @@ def get_job(job_id: str, store: JobStore | None = None) -> JobRecord:
     if record is None:
         raise JobNotFoundError(f"no GP job {job_id!r} is recorded")
     return record
+
+
+def job_for_layer(layer: QgsMapLayer, store: JobStore | None = None) -> JobRecord | None:
+    """The job a result layer came from (its ``arcgis_gp/job_id`` property), if recorded.
+
+    Result layers keep the property in saved projects, so a project reopened later can
+    fetch its job again: ``fetch_results(job_for_layer(layer).job_id)``.
+    """
+    job_id = layer.customProperty(JOB_ID_PROPERTY)
+    return _store(store).get(str(job_id)) if job_id else None
 
 
 @contextmanager

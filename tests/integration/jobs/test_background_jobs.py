@@ -226,3 +226,30 @@ def test_remove_forgets_the_job(manager, three_points) -> None:
     assert manager.remove(job_id)
     assert manager.job(job_id) is None
     assert removed == [job_id]
+
+
+def test_layers_loaded_by_processing_carry_their_job_and_survive_a_project_reload(
+    manager, project, three_points, tmp_path: Path
+) -> None:
+    from arcgis_gp.plugin.jobs import api
+
+    result = processing.runAndLoadResults(  # loads like the dialog: post-processors run
+        VIEWSHED,
+        {
+            "Input_Observer": three_points,
+            "Radius": 5,
+            "Radius_units": "esriKilometers",
+            "Output_Viewshed": str(tmp_path / "tagged.gpkg"),
+            "ADD_RESULT_MAP_LAYER": False,
+        },
+    )
+    job_id = result["JOB_ID"]
+    (layer,) = _job_layers(project, job_id)
+    assert layer.customProperty(CONNECTION_PROPERTY) == "demo"
+
+    saved = tmp_path / "project.qgz"
+    assert project.write(str(saved))
+    project.clear()
+    assert project.read(str(saved))
+    (reopened,) = _job_layers(project, job_id)
+    assert api.job_for_layer(reopened, store=manager.store).job_id == job_id
