@@ -253,3 +253,15 @@ def test_layers_loaded_by_processing_carry_their_job_and_survive_a_project_reloa
     assert project.read(str(saved))
     (reopened,) = _job_layers(project, job_id)
     assert api.job_for_layer(reopened, store=manager.store).job_id == job_id
+
+
+def test_get_data_fetches_a_finished_job_again(manager, project, three_points) -> None:
+    job_id = _viewshed(three_points, "TEMPORARY_OUTPUT", background=False)
+    project.clear()
+
+    assert manager.get_data(job_id)
+    record = _settled(manager, job_id)
+
+    assert record.state is JobState.DOWNLOADED
+    vectors = [layer for layer in _job_layers(project, job_id) if isinstance(layer, QgsVectorLayer)]
+    assert [layer.featureCount() for layer in vectors] == [3]
