@@ -23,9 +23,10 @@ from qgis.core import (
     QgsProcessingOutputDefinition,
     QgsProcessingParameterDefinition,
 )
+from qgis.PyQt.QtCore import QVariant
 
 from ..rest.model import GPParameter
-from .compat import FLAG_OPTIONAL
+from .compat import FLAG_ADVANCED, FLAG_OPTIONAL
 from .service_layers import LayerPages, ServiceAccess
 
 #: Returned by :meth:`GPTypeHandler.encode` when nothing is to be sent for a parameter.
@@ -48,7 +49,11 @@ class EncodeContext:
     temp_dir: Path = field(default_factory=Path)
 
     def has_value(self, name: str) -> bool:
+        """False for a missing, None, empty or NULL value: the algorithm dialog, batch
+        mode and models all give NULL (a null QVariant) for an optional input left empty."""
         value = self.parameters.get(name)
+        if isinstance(value, QVariant):
+            return not value.isNull()
         return value is not None and value != ""
 
 
@@ -137,10 +142,27 @@ class GPTypeHandler:
         raise NotImplementedError
 
 
+#: Between a GP category and a parameter's name in its label ("Units > Distance", with
+#: the single angle quotation mark the toolbox groups use too: "connection > service").
+CATEGORY_SEPARATOR = " \u203a "
+
+
 def apply_common(definition: QgsProcessingParameterDefinition, param: GPParameter) -> Any:
-    """Help text, optional flag and GP category, the same for every input type."""
+    """Help text, optional flag and GP category, the same for every input type.
+
+    QGIS's dialog has no parameter groups, so a GP category shows where it can survive
+    every way of running (dialog, batch, modeler, ``qgis_process``): in the label
+    (:func:`dialog_label`), in the parameter order (:mod:`.categories`), and as the
+    "Advanced parameters" box for a category's optional parameters, which ArcGIS shows
+    collapsed. A required parameter stays in view whatever its category.
+    """
+    flags = definition.flags()
     if not param.is_required:
-        definition.setFlags(definition.flags() | FLAG_OPTIONAL)
+        flags |= FLAG_OPTIONAL
+        if param.category:
+            flags |= FLAG_ADVANCED
+    definition.setFlags(flags)
+    definition.setDescription(dialog_label(param))
     help_text = param.description or ""
     definition.setHelp(help_text)
     metadata = dict(definition.metadata())
@@ -152,6 +174,12 @@ def apply_common(definition: QgsProcessingParameterDefinition, param: GPParamete
 def display_name(param: GPParameter) -> str:
     """What the dialog shows for a parameter: its displayName, else its name."""
     return param.display_name or param.name
+
+
+def dialog_label(param: GPParameter) -> str:
+    """An input's label: its display name after its GP category, if it has one."""
+    name = display_name(param)
+    return f"{param.category}{CATEGORY_SEPARATOR}{name}" if param.category else name
 
 
 def output_description(param: GPParameter) -> str:

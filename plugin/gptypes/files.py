@@ -54,6 +54,14 @@ def encode_local_or_url(param: GPParameter, ctx: EncodeContext, location: str) -
     return {"itemID": ctx.upload(path)}
 
 
+def file_extensions(param: GPParameter) -> list[str]:
+    """The extensions of a ``{"type": "file", "list": [...]}`` filter ("csv", ".tif")."""
+    if not isinstance(param.filter, dict) or param.filter.get("type") != "file":
+        return []
+    items = param.filter.get("list") or []
+    return [str(item).strip().lstrip(".").lower() for item in items if str(item).strip(" .")]
+
+
 class RasterType(GPTypeHandler):
     """GPRasterDataLayer / GPRasterData: a raster layer in, a downloaded raster out."""
 
@@ -67,9 +75,9 @@ class RasterType(GPTypeHandler):
         return [apply_common(definition, param)]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        raw = ctx.parameters.get(param.name)
-        if raw is None or raw == "":
+        if not ctx.has_value(param.name):
             return OMIT
+        raw = ctx.parameters.get(param.name)
         if isinstance(raw, str) and _is_url(raw):
             return {"url": raw}
         layer = ctx.algorithm.parameterAsRasterLayer(ctx.parameters, param.name, ctx.context)
@@ -128,6 +136,12 @@ class DataFileType(GPTypeHandler):
         definition = QgsProcessingParameterFile(
             param.name, display_name(param), FILE_FILE, optional=not param.is_required
         )
+        extensions = file_extensions(param)
+        if extensions:
+            # The file chooser offers the service's types first; URLs and other files
+            # stay allowed (the server has the last word).
+            patterns = " ".join(f"*.{extension}" for extension in extensions)
+            definition.setFileFilter(f"Accepted files ({patterns});;All files (*.*)")
         return [apply_common(definition, param)]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:

@@ -256,17 +256,21 @@ class UnitType(GPTypeHandler):
             defaultValue=float(amount) if isinstance(amount, (int, float)) else None,
             optional=not param.is_required,
         )
+        apply_common(number, param)
         units = QgsProcessingParameterEnum(
             param.name + UNITS_SUFFIX,
-            f"{display_name(param)}: units",
+            f"{number.description()}: units",
             list(self.kind.units),
             allowMultiple=False,
             defaultValue=unit or self.kind.default_unit,
-            optional=True,
             usesStaticStrings=True,
         )
+        # Next to its number and like it (required, optional, advanced): it always has a
+        # default, so it never asks for more than the number does.
+        units.setFlags(number.flags())
         units.setHelp(f"Unit of '{display_name(param)}' (Esri unit name).")
-        return [apply_common(number, param), units]
+        units.setMetadata({**units.metadata(), "arcgis_gp": number.metadata()["arcgis_gp"]})
+        return [number, units]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):

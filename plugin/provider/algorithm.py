@@ -23,6 +23,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..clients import client_for
 from ..connections import Connection, slug
+from ..gptypes.categories import in_category_order
 from ..gptypes.compat import FLAG_HIDDEN
 from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import handler_for, is_known
@@ -119,7 +120,7 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         return sorted({p.data_type for p in self.task.parameters if not is_known(p.data_type)})
 
     def initAlgorithm(self, configuration: dict[str, Any] | None = None) -> None:
-        for param in self.task.inputs:
+        for param in in_category_order(self.task.inputs):  # GP categories kept together
             for definition in handler_for(param.data_type).input_parameters(param):
                 self.addParameter(definition)
         for param in self.task.outputs:
