@@ -33,7 +33,7 @@ $(VENV)/.installed: requirements-dev.txt scripts/setup.sh
 
 test: setup
 	$(PY) -m pytest -m "not gui" $(PYTEST_ARGS)
-	env -u QT_QPA_PLATFORM xvfb-run -a $(PY) -m pytest -m gui $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	env -u QT_QPA_PLATFORM xvfb-run -a $(PY) -m pytest -m gui -o qgis_gui_enabled=true $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: setup
 	$(VENV)/bin/ruff check .
