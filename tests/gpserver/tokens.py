@@ -99,6 +99,11 @@ class TokenService:
             raise invalid_token()
         return token
 
+    def issued(self) -> list[str]:
+        """Every token handed out and still remembered (secret checks look for them)."""
+        with self._lock:
+            return list(self._tokens)
+
     def revoke_all(self) -> None:
         with self._lock:
             self._tokens.clear()
