@@ -1,11 +1,13 @@
 """Crawl a server (or a folder, a service, one task) into a :class:`Catalog`.
 
-The crawl runs in three waves over one bounded thread pool: folder listings,
-GP service descriptions, task descriptions. Services of other types (MapServer,
-FeatureServer ...) are skipped. A folder, service or task that cannot be read
-becomes a :class:`ServiceFailure` and the crawl goes on: one broken service on a
-big server must not hide the hundred good ones. Only a start URL that cannot be
-read at all is fatal (there is nothing to show, and a caller keeps its old cache).
+The crawl runs over one bounded thread pool: folder listings level by level, then
+GP service descriptions, each service's task descriptions queued as soon as the
+service is read (no wave waits for the slowest service of the previous one).
+Services of other types (MapServer, FeatureServer ...) are skipped. A folder,
+service or task that cannot be read becomes a :class:`ServiceFailure` and the
+crawl goes on: one broken service on a big server must not hide the hundred good
+ones. Only a start URL that cannot be read at all is fatal (there is nothing to
+show, and a caller keeps its old cache).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ArcGisError, InvalidUrlError
@@ -113,7 +115,7 @@ def crawl_catalog(
     client: GPClient,
     url: str | None = None,
     *,
-    max_workers: int = 8,
+    max_workers: int = 16,
     on_progress: ProgressCallback | None = None,
 ) -> Catalog:
     """Every GP service and task under ``url`` (default: the client's base URL).
@@ -132,6 +134,19 @@ def crawl_catalog(
 
     only_task: str | None = None
     with ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="gp-crawl") as pool:
+
+        def read_task(service: GPService, name: str) -> GPTask:
+            try:
+                return client.task_info(_task_url(start, service, name))
+            finally:
+                progress.step(f"{service.path}/{name}")
+
+        def submit_tasks(service: GPService, names: list[str]) -> None:
+            progress.add(len(names))
+            for name in names:
+                task_futures.append((service, name, pool.submit(read_task, service, name)))
+
+        task_futures: list[tuple[GPService, str, Future[GPTask]]] = []
         if start.kind in ("root", "folder"):
             service_paths = _crawl_folders(client, start, pool, progress, fail)
             progress.add(len(service_paths))
@@ -142,15 +157,22 @@ def crawl_catalog(
                 finally:
                     progress.step(path)
 
-            services = [
-                service
-                for _, service in _run_all(
-                    pool,
-                    service_paths,
-                    read_service,
-                    lambda path, error: fail(path, start.with_service(path).service_url, error),
-                )
-            ]
+            # No waves: a service's tasks are queued the moment it is read, so the pool
+            # never idles between services and tasks (tests/benchmarks/bench_catalog.py).
+            pending = {pool.submit(read_service, path): path for path in service_paths}
+            read: dict[str, GPService] = {}
+            for future in as_completed(pending):
+                path = pending[future]
+                try:
+                    service = future.result()
+                except Exception as error:  # one broken service never ends the crawl
+                    if not isinstance(error, ArcGisError):
+                        LOG.exception("unexpected error while crawling %s", path)
+                    fail(path, start.with_service(path).service_url, error)
+                    continue
+                read[path] = service
+                submit_tasks(service, list(service.task_names))
+            services = [read[path] for path in service_paths if path in read]
         else:
             if (start.service_type or "").lower() != "gpserver":
                 raise InvalidUrlError(
@@ -162,36 +184,20 @@ def crawl_catalog(
             services = [client.service_info(start.service_url)]
             progress.step(start.service_path or "")
             only_task = start.task_name
-
-        jobs = [
-            (service, name)
-            for service in services
-            for name in service.task_names
-            if only_task is None or name == only_task
-        ]
-        if only_task is not None and not jobs:
+            names = [n for n in services[0].task_names if only_task is None or n == only_task]
             # The task is not listed (hidden or renamed?): try it anyway.
-            jobs = [(services[0], only_task)]
-        progress.add(len(jobs))
+            submit_tasks(services[0], names or [only_task] if only_task else names)
 
-        def read_task(job: tuple[GPService, str]) -> GPTask:
-            service, name = job
+        order = {id(service): index for index, service in enumerate(services)}
+        task_futures.sort(key=lambda job: order[id(job[0])])  # stable: task order kept
+        tasks = []
+        for service, name, future in task_futures:
             try:
-                return client.task_info(_task_url(start, service, name))
-            finally:
-                progress.step(f"{service.path}/{name}")
-
-        tasks = [
-            task
-            for _, task in _run_all(
-                pool,
-                jobs,
-                read_task,
-                lambda job, error: fail(
-                    job[0].path, _task_url(start, job[0], job[1]), error, job[1]
-                ),
-            )
-        ]
+                tasks.append(future.result())
+            except Exception as error:  # one broken task never ends the crawl
+                if not isinstance(error, ArcGisError):
+                    LOG.exception("unexpected error while crawling %s/%s", service.path, name)
+                fail(service.path, _task_url(start, service, name), error, name)
     services.sort(key=lambda s: s.path.lower())
     return Catalog(
         url=start.url,

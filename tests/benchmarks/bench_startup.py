@@ -1,0 +1,118 @@
+"""Benchmark (issue 10, target 1): provider load from 1,000 cached task descriptions.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_startup``
+
+The catalog of the catalog benchmark's server (100 GP services x 10 tasks, generated
+services file) is crawled once and saved with ``CatalogCache``. A child process then
+starts QGIS and Processing and times ``addProvider(ArcGisGpProvider(...))``, which loads
+every algorithm from that cache, as ``initProcessing`` does at QGIS start-up. Every
+``socket.connect`` in the child is counted, and the server's request log must stay
+empty: loading must do no network I/O. Best of three child runs.
+Target: <= 100 ms added, 0 connections.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.common import figure, python_child, qgis_app, run_child
+
+MODULE = "tests.benchmarks.bench_startup"
+ROUNDS = 3
+
+
+def _child(cache_dir: str, url: str) -> None:
+    """Start QGIS + Processing, then time the provider load; print ms, count, connects."""
+    connects = []
+    real_connect = socket.socket.connect
+
+    def counting_connect(self, address):  # any network I/O would pass here
+        connects.append(address)
+        return real_connect(self, address)
+
+    socket.socket.connect = counting_connect  # type: ignore[method-assign]
+    import tests.conftest  # noqa: F401  (exposes the plugin as arcgis_gp)
+
+    app = qgis_app()  # noqa: F841
+    from qgis.core import QgsApplication
+
+    sys.path.append(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    from arcgis_gp.plugin.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
+
+    connection = Connection(name="bench", url=url)
+    start = time.perf_counter()
+    provider = ArcGisGpProvider(
+        cache=CatalogCache(Path(cache_dir)), connections=lambda: [connection]
+    )
+    QgsApplication.processingRegistry().addProvider(provider)
+    seconds = time.perf_counter() - start
+    count = len(provider.algorithms())
+    # What the toolbox and qgis_process read first: names, groups, parameters of one.
+    algorithm = QgsApplication.processingRegistry().algorithmById(
+        "arcgisgp:bench__folder9_service9__task9"
+    )
+    parameters = len(algorithm.parameterDefinitions()) if algorithm else -1
+    print(json.dumps({"ms": seconds * 1000, "algorithms": count, "parameters": parameters,
+                      "connects": len(connects)}))  # fmt: skip
+
+
+def main() -> int:
+    import tests.conftest  # noqa: F401
+    from arcgis_gp.plugin.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.rest import GPClient
+    from arcgis_gp.plugin.rest.catalog import crawl_catalog
+    from tests.benchmarks.bench_catalog import services_yaml
+    from tests.gpserver import GPServer
+
+    app = qgis_app()  # noqa: F841  (CatalogCache lives in the QGIS layer)
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        folder = Path(tmp)
+        with GPServer(port=0, services_yaml=services_yaml(folder / "services.yaml")) as server:
+            connection = Connection(name="bench", url=server.services_url)
+            with GPClient(server.services_url) as client:
+                catalog = crawl_catalog(client)
+            cache = CatalogCache(folder / "cache")
+            cache.save(connection, catalog)
+            size = cache.path_for(connection).stat().st_size
+            figure("cache", f"{len(catalog.tasks)} tasks, {size / 1e6:.1f} MB of JSON")
+            server.clear_requests()
+            best = None
+            for _ in range(ROUNDS):
+                run = run_child(
+                    python_child(MODULE, "child", str(folder / "cache"), server.services_url)
+                )
+                if run.returncode:
+                    return 1
+                result = json.loads(run.stdout.strip().splitlines()[-1])
+                if best is None or result["ms"] < best["ms"]:
+                    best = result
+            requests_seen = len(server.requests)
+        figure(
+            "provider load (addProvider), best of 3",
+            f"{best['ms']:7.1f} ms for {best['algorithms']} algorithms (target <= 100 ms)",
+        )
+        figure("parameters of one algorithm after load", str(best["parameters"]))
+        figure(
+            "network during load",
+            f"{best['connects']} socket connects, {requests_seen} requests at the server "
+            "(target 0)",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["child"]:
+        _child(*sys.argv[2:])
+        sys.exit(0)
+    sys.exit(main())
