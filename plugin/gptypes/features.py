@@ -64,6 +64,12 @@ def encode_source_to_feature_set(
     """Stream a feature source (or layer) into a FeatureSet file and send it from there
     (the request body is read from the file block by block, never held in memory)."""
     path = unique_path(ctx.temp_dir, "input", ".json")
+    crs = source.sourceCrs() if hasattr(source, "sourceCrs") else None
+    if crs is not None and not crs.isValid():
+        ctx.feedback.pushWarning(
+            f"{display_name(param)}: the layer has no valid CRS, so its features are sent "
+            "without a spatial reference and the server assumes its own default."
+        )
     with path.open("wb") as out:
         info = write_feature_set(source, out, feedback=ctx.feedback)
     ctx.feedback.pushInfo(f"{display_name(param)}: sending {info.feature_count} feature(s)")
