@@ -12,6 +12,7 @@ from typing import Any
 
 from qgis.core import (
     QgsFeatureSource,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingParameterFeatureSink,
@@ -117,7 +118,13 @@ def service_layer_input(param: GPParameter, ctx: EncodeContext) -> dict[str, str
 def _new_output_file(ctx: DecodeContext, name: str) -> Path | None:
     """The local file a sink is about to create (None: a memory layer, a database, or a
     file that exists already and may hold other layers)."""
-    destination = ctx.algorithm.parameterAsOutputLayer(ctx.parameters, name, ctx.context)
+    # Asked in a scratch context: with "Open output file after running" (the dialog's
+    # default), parameterAsOutputLayer also schedules its answer for loading, and
+    # "memory:<name>" is no layer: the dialog then reported the output as "not correctly
+    # generated". parameterAsSink below schedules the real layer.
+    scratch = QgsProcessingContext()
+    scratch.setProject(ctx.context.project())
+    destination = ctx.algorithm.parameterAsOutputLayer(ctx.parameters, name, scratch)
     path = QgsProviderRegistry.instance().decodeUri("ogr", destination or "").get("path")
     if not path or "://" in path or path.startswith("memory:"):
         return None

@@ -39,7 +39,7 @@ from qgis.gui import (
     QgsSpinBox,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QDateTime, Qt
+from qgis.PyQt.QtCore import QDateTime, QEventLoop, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QAction,
     QApplication,
@@ -50,6 +50,7 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QTextEdit,
     QWidget,
 )
 
@@ -153,7 +154,7 @@ def open_dialog(algorithm_id: str, iface: Any) -> QDialog:
     return dialog
 
 
-def screenshot(dialog: QDialog, path: Path, expand_advanced: bool = False) -> None:
+def screenshot(dialog: QDialog, path: Path, expand_advanced: bool = False, height: int = 0) -> None:
     """Show the dialog tall enough for its parameters (up to a screen's height) and save it."""
     if expand_advanced:
         for box in advanced_boxes(dialog):
@@ -162,7 +163,7 @@ def screenshot(dialog: QDialog, path: Path, expand_advanced: bool = False) -> No
     QApplication.processEvents()
     scroll = dialog.mainWidget().findChild(QScrollArea)
     content = scroll.widget().sizeHint().height() if scroll and scroll.widget() else 500
-    dialog.resize(900, max(420, min(content + 190, 1400)))
+    dialog.resize(900, height or max(420, min(content + 190, 1400)))
     QApplication.processEvents()
     assert dialog.grab().save(str(path)), path
     assert path.stat().st_size > 10_000  # a real rendering, not an empty image
@@ -389,3 +390,81 @@ def test_dialog_defaults_run_the_task(all_types, project_layers):
     assert '"esriKilometers"' in result["In_Linear_Unit_echo"]
     assert result["In_Field_echo"] == "Lanes"
     assert result["In_Date_echo"] == "2008-01-01T00:00:00Z"
+
+
+# -- running from the dialog ------------------------------------------------------------------
+
+
+@pytest.fixture
+def keep_dialog_open() -> Iterator[None]:
+    """Processing closes the dialog after a successful run unless told to keep it open."""
+    from processing.core.ProcessingConfig import ProcessingConfig
+
+    before = ProcessingConfig.getSetting(ProcessingConfig.KEEP_DIALOG_OPEN)
+    ProcessingConfig.setSettingValue(ProcessingConfig.KEEP_DIALOG_OPEN, True)
+    yield
+    ProcessingConfig.setSettingValue(ProcessingConfig.KEEP_DIALOG_OPEN, before)
+
+
+def log_text(dialog: QDialog) -> str:
+    """What the dialog's Log tab shows."""
+    return "\n".join(
+        f"[{edit.objectName()}] {edit.toPlainText()}" for edit in dialog.findChildren(QTextEdit)
+    )
+
+
+def run_in_dialog(dialog: QDialog, limit_ms: int = 120000) -> tuple[bool, dict[str, Any]]:
+    """Press Run (the task runs in QGIS's task manager) and wait for the dialog's result.
+
+    The limit only keeps a broken run from hanging the suite; nothing is timed.
+    """
+    loop = QEventLoop()
+    finished: list[Any] = []
+
+    def on_finished(successful: bool, result: dict[str, Any]) -> None:
+        finished.extend([successful, result])
+        loop.quit()
+
+    dialog.algorithmFinished.connect(on_finished)
+    QTimer.singleShot(0, dialog.runAlgorithm)
+    QTimer.singleShot(limit_ms, loop.quit)
+    loop.exec()
+    assert finished, "the run never finished: " + log_text(dialog)
+    return finished[0], finished[1]
+
+
+def test_async_task_runs_from_the_dialog_with_the_jobs_messages(
+    provider, gui_iface, project_layers, dialogs_dir, keep_dialog_open
+):
+    dialog = open_dialog("arcgisgp:demo__analysisasync__buffer", gui_iface)
+    try:
+        dialog.setParameters(
+            {
+                "Input_Features": project_layers["towns"],
+                "Distance": 2,
+                "Distance_units": "esriKilometers",
+            }
+        )
+        dialog.show()
+        successful, result = run_in_dialog(dialog)
+        log = log_text(dialog)
+        assert successful, log
+        # The job's own messages, streamed into the Log tab, and the outputs loaded.
+        assert f"Job {result['JOB_ID']} submitted to AnalysisAsync/Buffer." in log
+        assert "Buffered 1 of 1 features by 2000 m." in log
+        assert "not correctly generated" not in log
+        loaded = [
+            layer
+            for layer in QgsProject.instance().mapLayers().values()
+            if layer.name() == "Output Polygons"
+        ]
+        assert len(loaded) == 1
+        assert loaded[0].featureCount() == 1
+        dialog.showLog()
+        screenshot(dialog, dialogs_dir / "run-log-demo__analysisasync__buffer.png", height=860)
+    finally:
+        dialog.close()
+        ours = {layer.id() for layer in project_layers.values()}
+        for layer_id in list(QgsProject.instance().mapLayers()):
+            if layer_id not in ours:
+                QgsProject.instance().removeMapLayer(layer_id)
