@@ -46,9 +46,9 @@ def test_crawl_root_skips_other_service_types(client, gpserver):
 @pytest.mark.parametrize(
     ("path", "services", "tasks"),
     [
-        ("/Elevation", ["Elevation/Viewshed"], 6),
-        ("/Elevation/", ["Elevation/Viewshed"], 6),
-        ("/Elevation/Viewshed/GPServer?f=pjson", ["Elevation/Viewshed"], 6),
+        ("/Elevation", ["Elevation/Viewshed"], 7),
+        ("/Elevation/", ["Elevation/Viewshed"], 7),
+        ("/Elevation/Viewshed/GPServer?f=pjson", ["Elevation/Viewshed"], 7),
         ("/Analysis/GPServer/Hot%20Spots", ["Analysis"], 1),
         ("/Analysis/GPServer/Hot Spots/", ["Analysis"], 1),
     ],
