@@ -60,11 +60,15 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         self.task = task
         #: Why the description may be stale (e.g. the server was unreachable at refresh).
         self.status_note = status_note
+        #: QGIS asks for the name several times per algorithm while registering it.
+        self._name = ""
 
     # -- identity ----------------------------------------------------------------------
 
     def name(self) -> str:
-        return algorithm_name(self.connection, self.service.path, self.task.name)
+        if not self._name:
+            self._name = algorithm_name(self.connection, self.service.path, self.task.name)
+        return self._name
 
     def displayName(self) -> str:
         return self.task.display_name or self.task.name

@@ -58,6 +58,8 @@ def _int(value: Any) -> int | None:
 
 
 def _mapping(value: Any, what: str, url: str | None = None) -> Mapping[str, Any]:
+    if type(value) is dict:  # the usual case, without the ABC check's cost (cache load)
+        return value
     if not isinstance(value, Mapping):
         raise ArcGisInvalidResponseError(
             f"expected a JSON object for {what}, got {type(value).__name__}", url=url
@@ -65,21 +67,46 @@ def _mapping(value: Any, what: str, url: str | None = None) -> Mapping[str, Any]
     return value
 
 
+def _is_mapping(value: Any) -> bool:
+    """``isinstance(value, Mapping)``, with the common JSON cases decided without the ABC."""
+    if isinstance(value, dict):
+        return True
+    if value is None or isinstance(value, (str, int, float, list)):
+        return False
+    return isinstance(value, Mapping)
+
+
 def _list(value: Any) -> list[Any]:
     """Lists stay lists; ``None`` or anything else becomes ``[]``."""
     return list(value) if isinstance(value, (list, tuple)) else []
 
 
-def _match(enum_cls: type[enum.Enum], value: Any, prefix: str, default: Any) -> Any:
-    """Match ``esri<Prefix>Name``, ``Name`` or ``name`` against an enum's values."""
-    if not isinstance(value, str):
-        return default
-    wanted = value.strip().lower()
+#: (enum class, prefix) -> {accepted spelling in lower case: member}, built on first use.
+_MATCH_KEYS: dict[tuple[type[enum.Enum], str], dict[str, Any]] = {}
+
+
+def _match_keys(enum_cls: type[enum.Enum], prefix: str) -> dict[str, Any]:
+    """Every spelling :func:`_match` accepts for ``enum_cls``, the first member winning."""
+    keys: dict[str, Any] = {}
     for member in enum_cls:
         full = str(member.value).lower()
-        if wanted in (full, full[len(prefix) :] if full.startswith(prefix) else full):
-            return member
-    return default
+        keys.setdefault(full, member)
+        if full.startswith(prefix):
+            keys.setdefault(full[len(prefix) :], member)
+    _MATCH_KEYS[(enum_cls, prefix)] = keys
+    return keys
+
+
+def _match(enum_cls: type[enum.Enum], value: Any, prefix: str, default: Any) -> Any:
+    """Match ``esri<Prefix>Name``, ``Name`` or ``name`` against an enum's values.
+
+    One dict look-up: the catalog cache parses thousands of these at QGIS start-up,
+    and walking the enum members each time was a quarter of the provider's load.
+    """
+    if not isinstance(value, str):
+        return default
+    keys = _MATCH_KEYS.get((enum_cls, prefix)) or _match_keys(enum_cls, prefix)
+    return keys.get(value.strip().lower(), default)
 
 
 # --------------------------------------------------------------------------- enums
@@ -234,7 +261,7 @@ class GPParameter:
         if require_name and not name:
             raise ArcGisInvalidResponseError("a task parameter has no name", url=url)
         default = data.get("defaultValue")
-        if isinstance(default, Mapping) and not default:
+        if not default and _is_mapping(default):
             default = None
         filter_ = data.get("filter")
         dependency = data.get("dependency")
@@ -248,12 +275,12 @@ class GPParameter:
             parameter_type=ParameterType.parse(data.get("parameterType")),
             category=_text(data.get("category")),
             choice_list=_list(data.get("choiceList")),
-            filter=dict(filter_) if isinstance(filter_, Mapping) else None,
+            filter=dict(filter_) if _is_mapping(filter_) else None,
             dependency=_text(dependency).strip() or None,
             parameter_infos=[
                 cls.from_json(info, url=url, require_name=False)
                 for info in _list(data.get("parameterInfos"))
-                if isinstance(info, Mapping)
+                if _is_mapping(info)
             ],
             raw=dict(data),
         )
