@@ -8,10 +8,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 from qgis.core import (
+    QgsApplication,
+    QgsAuthMethodConfig,
     QgsCoordinateReferenceSystem,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
+    QgsProcessingParameterAuthConfig,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDateTime,
@@ -71,9 +74,6 @@ class StringType(GPTypeHandler):
 
     qgis_input = "String; Enum (static strings) with a choice list"
 
-    def __init__(self, hidden: bool = False) -> None:
-        self.hidden = hidden
-
     def input_parameters(self, param: GPParameter) -> list[Any]:
         default = _string_default(param.default_value)
         if param.choice_list:
@@ -91,8 +91,6 @@ class StringType(GPTypeHandler):
             definition = QgsProcessingParameterString(
                 param.name, display_name(param), defaultValue=default
             )
-        if self.hidden:
-            definition.setMetadata({**definition.metadata(), "arcgis_gp_secret": True})
         return [apply_common(definition, param)]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
@@ -107,6 +105,63 @@ class StringType(GPTypeHandler):
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
         return {param.name: _result_as_text(result.value())}
+
+
+#: Where each QGIS auth method keeps the secret a GPStringHidden value is taken from.
+_SECRET_KEYS = ("password", "token", "apikey", "value")
+
+
+def secret_from_auth_config(authcfg: str) -> str | None:
+    """The secret held by a QGIS authentication configuration, or None if there is none.
+
+    Basic keeps it as ``password``, EsriToken as ``token``, API-Header style methods under
+    their own keys; the first one present wins.
+    """
+    manager = QgsApplication.authManager()
+    if not authcfg or authcfg not in manager.configIds():
+        return None
+    config = QgsAuthMethodConfig()
+    loaded = manager.loadAuthenticationConfig(authcfg, config, True)
+    if isinstance(loaded, tuple):
+        ok, config = loaded[0], loaded[-1] if len(loaded) > 1 else config
+    else:
+        ok = loaded
+    if not ok:
+        return None
+    return next((config.config(k) for k in _SECRET_KEYS if config.config(k)), None)
+
+
+class HiddenStringType(StringType):
+    """GPStringHidden: a password or key, picked from the QGIS authentication database.
+
+    Processing writes every input value to the dialog's log and to its history, so a
+    secret typed into a text box would be kept in clear. The parameter is an auth
+    configuration instead: only its id is logged, and the secret is read from the auth
+    database when the request is built. Scripts may still pass the plain value.
+    """
+
+    qgis_input = "AuthConfig (the secret stays in the QGIS auth database); or the plain value"
+
+    def input_parameters(self, param: GPParameter) -> list[Any]:
+        definition = QgsProcessingParameterAuthConfig(
+            param.name, display_name(param), optional=not param.is_required
+        )
+        definition.setMetadata({**definition.metadata(), "arcgis_gp_secret": True})
+        definition = apply_common(definition, param)
+        definition.setHelp(
+            (param.description + "\n\n" if param.description else "")
+            + "Choose (or add) an authentication configuration holding the secret: its "
+            "password (Basic) or token (EsriToken) is sent. Only the configuration id "
+            "appears in the log and the history."
+        )
+        return [definition]
+
+    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
+        if not ctx.has_value(param.name):
+            return OMIT
+        value = ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
+        secret = secret_from_auth_config(value)
+        return value if secret is None else secret
 
 
 class NumberType(GPTypeHandler):

@@ -17,6 +17,7 @@ from .scalars import (
     DateType,
     ExtentType,
     FieldType,
+    HiddenStringType,
     NumberType,
     RawJsonType,
     SpatialReferenceType,
@@ -27,7 +28,7 @@ from .units import AREAL, LINEAR, TIME
 
 GP_TYPES: dict[str, GPTypeHandler] = {
     "GPString": StringType(),
-    "GPStringHidden": StringType(hidden=True),
+    "GPStringHidden": HiddenStringType(),
     "GPLong": NumberType(integer=True),
     "GPDouble": NumberType(integer=False),
     "GPBoolean": BooleanType(),

@@ -108,3 +108,28 @@ def test_every_type_round_trips(provider, service, feedback) -> None:
     assert amounts["a"] == 1.5
     assert amounts["c"] == -2.0
     assert amounts["b"] is None or str(amounts["b"]) == "NULL"
+
+
+def test_a_hidden_string_comes_from_a_qgis_auth_configuration(
+    provider, qgis_auth_manager, gpserver, feedback
+) -> None:
+    from tests.qgis_auth import store_auth_config
+
+    authcfg = store_auth_config(
+        qgis_auth_manager, "Basic", "service key", {"username": "", "password": "k3y-from-db"}
+    )
+    try:
+        algorithm = provider.algorithm("demo__analysis__alltypes")
+        definition = algorithm.parameterDefinition("In_Hidden")
+        assert definition.type() == "authcfg"  # the dialog offers the auth database
+        result = processing.run(
+            "arcgisgp:demo__analysis__alltypes",
+            {"In_Hidden": authcfg, "In_Features_echo": "memory:", "In_Table_echo": "memory:"},
+            feedback=feedback,
+        )
+    finally:
+        qgis_auth_manager.removeAuthenticationConfig(authcfg)
+    assert result["In_Hidden_echo"] == "k3y-from-db"
+    sent = [r for r in gpserver.requests if r.path.endswith("/AllTypes/execute")][-1]
+    assert sent.form["In_Hidden"] == "k3y-from-db"
+    assert authcfg not in sent.form.values()
