@@ -221,7 +221,7 @@ def record_inputs(task: GPTask, inputs: dict[str, Any]) -> dict[str, Any]:
         if _is_secret(types.get(name, "")) or _holds_secret_url(value):
             recorded[name] = REDACTED
         elif isinstance(value, RawJson):
-            size = len(value.text)
+            size = value.size  # a file-backed FeatureSet is not read to measure it
             if size > MAX_RECORDED_JSON:
                 recorded[name] = {"$omitted": f"{size} bytes of JSON"}
             else:
