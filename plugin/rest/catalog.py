@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ArcGisError, InvalidUrlError
 from .model import Catalog, GPService, GPTask, ServiceFailure
+from .transport import DEFAULT_POOL_SIZE
 from .urls import ServerUrl
 
 if TYPE_CHECKING:
@@ -115,11 +116,14 @@ def crawl_catalog(
     client: GPClient,
     url: str | None = None,
     *,
-    max_workers: int = 16,
+    max_workers: int | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> Catalog:
     """Every GP service and task under ``url`` (default: the client's base URL).
 
+    ``max_workers`` defaults to the client's connection pool size (32, or
+    ``$ARCGIS_GP_MAX_CONNECTIONS``): one worker per pooled connection, since more
+    workers would open and discard connections, and fewer would leave latency idle.
     ``on_progress(done, total, label)`` is called from worker threads after each
     folder, service or task; ``total`` grows as the crawl discovers more.
     """
@@ -133,6 +137,8 @@ def crawl_catalog(
             failures.append(ServiceFailure(path, where, _describe(error), task))
 
     only_task: str | None = None
+    if max_workers is None:
+        max_workers = getattr(getattr(client, "transport", None), "pool_size", DEFAULT_POOL_SIZE)
     with ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="gp-crawl") as pool:
 
         def read_task(service: GPService, name: str) -> GPTask:

@@ -57,6 +57,13 @@ TOKEN_CODES = frozenset({498, 499})
 #: Longest wait between two retries, whatever ``Retry-After`` says.
 MAX_RETRY_DELAY = 10.0
 _SNIFF_BYTES = 65536
+#: Connections kept per session, and so the catalog crawl's concurrency. 32 crawls 1,000
+#: tasks at 50 ms per request in ~2 s (tests/benchmarks/RESULTS.md) without hammering a
+#: server: ArcGIS Server throttles clients, so more is a choice, not a default.
+DEFAULT_POOL_SIZE = 32
+#: Environment variable that overrides it (1 to ``MAX_POOL_SIZE``).
+POOL_SIZE_VARIABLE = "ARCGIS_GP_MAX_CONNECTIONS"
+MAX_POOL_SIZE = 128
 _MAX_ERROR_BODY = 1 << 20
 
 T = TypeVar("T")
@@ -301,6 +308,17 @@ def client_certificate_context(certificate: ClientCertificate) -> ssl.SSLContext
     return context
 
 
+def pool_size_setting() -> int:
+    """``$ARCGIS_GP_MAX_CONNECTIONS`` bounded to 1..128, else :data:`DEFAULT_POOL_SIZE`."""
+    text = os.environ.get(POOL_SIZE_VARIABLE, "").strip()
+    try:
+        value = int(text) if text else DEFAULT_POOL_SIZE
+    except ValueError:
+        LOG.warning("%s=%r is not a number; using %d", POOL_SIZE_VARIABLE, text, DEFAULT_POOL_SIZE)
+        value = DEFAULT_POOL_SIZE
+    return min(max(value, 1), MAX_POOL_SIZE)
+
+
 class TlsAdapter(HTTPAdapter):
     """An HTTPAdapter whose connections (direct or through a proxy) use one SSL context."""
 
@@ -336,7 +354,7 @@ class Transport:
         allow_insecure_http: bool = False,
         max_retries: int = 3,
         retry_backoff: float = 0.5,
-        pool_size: int = 16,
+        pool_size: int | None = None,
         network: NetworkOptions | None = None,
     ) -> None:
         self.server = server
@@ -349,16 +367,18 @@ class Transport:
         self.max_retries = max(int(max_retries), 0)
         self.retry_backoff = max(float(retry_backoff), 0.0)
         self._own_session = session is None
+        #: Connections pooled per host (``None``: ``$ARCGIS_GP_MAX_CONNECTIONS`` or 32).
+        self.pool_size = pool_size_setting() if pool_size is None else max(int(pool_size), 1)
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=self.pool_size)
             session.mount("http://", adapter)
             certificate = network.client_certificate if network else None
             if certificate is not None:
                 adapter = TlsAdapter(
                     client_certificate_context(certificate),
                     pool_connections=4,
-                    pool_maxsize=pool_size,
+                    pool_maxsize=self.pool_size,
                 )
             session.mount("https://", adapter)
             if network is not None:

@@ -1,0 +1,47 @@
+"""The connection pool size (and so the catalog crawl's concurrency): default, knob, bounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from arcgis_gp.plugin.rest.transport import (
+    DEFAULT_POOL_SIZE,
+    MAX_POOL_SIZE,
+    POOL_SIZE_VARIABLE,
+    Transport,
+    pool_size_setting,
+)
+from arcgis_gp.plugin.rest.urls import parse_server_url
+
+URL = "http://127.0.0.1:1/arcgis/rest/services"
+
+
+def _adapter_pool_size(transport: Transport) -> int:
+    return transport.session.get_adapter(URL)._pool_maxsize
+
+
+def test_default_is_32_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(POOL_SIZE_VARIABLE, raising=False)
+    transport = Transport(parse_server_url(URL))
+    assert DEFAULT_POOL_SIZE == 32
+    assert transport.pool_size == 32
+    assert _adapter_pool_size(transport) == 32
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("48", 48), (" 8 ", 8), ("0", 1), ("-5", 1), ("100000", MAX_POOL_SIZE), ("many", 32)],
+)
+def test_environment_variable_sets_the_pool(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: int
+) -> None:
+    monkeypatch.setenv(POOL_SIZE_VARIABLE, text)
+    assert pool_size_setting() == expected
+    transport = Transport(parse_server_url(URL))
+    assert transport.pool_size == expected
+    assert _adapter_pool_size(transport) == expected
+
+
+def test_explicit_pool_size_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(POOL_SIZE_VARIABLE, "48")
+    assert Transport(parse_server_url(URL), pool_size=4).pool_size == 4
