@@ -156,16 +156,15 @@ def apply_common(definition: QgsProcessingParameterDefinition, param: GPParamete
     "Advanced parameters" box for a category's optional parameters, which ArcGIS shows
     collapsed. A required parameter stays in view whatever its category.
     """
-    flags = definition.flags()
-    if not param.is_required:
-        flags |= FLAG_OPTIONAL
+    if not param.is_required:  # a required parameter's flags stay as they are
+        flags = definition.flags() | FLAG_OPTIONAL
         if param.category:
             flags |= FLAG_ADVANCED
-    definition.setFlags(flags)
+        definition.setFlags(flags)
     definition.setDescription(dialog_label(param))
     help_text = param.description or ""
     definition.setHelp(help_text)
-    metadata = dict(definition.metadata())
+    metadata = definition.metadata()  # already a new dict (a copy of the QVariantMap)
     metadata["arcgis_gp"] = {"dataType": param.data_type, "category": param.category or ""}
     definition.setMetadata(metadata)
     return definition

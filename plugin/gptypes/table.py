@@ -65,7 +65,8 @@ def base_data_type(data_type: str) -> str:
 
 def handler_for(data_type: str) -> GPTypeHandler:
     """The handler for a GP dataType (the raw-JSON fallback when it is unknown)."""
-    return GP_TYPES.get(base_data_type(data_type), UNKNOWN_TYPE)
+    # Exact names first: one dict look-up for nearly every parameter at start-up.
+    return GP_TYPES.get(data_type) or GP_TYPES.get(base_data_type(data_type), UNKNOWN_TYPE)
 
 
 def is_known(data_type: str) -> bool:

@@ -6,6 +6,7 @@ GP type table); running it is :mod:`.runner`'s job.
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
@@ -17,6 +18,7 @@ from qgis.core import (
     QgsProcessingOutputRasterLayer,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterString,
 )
 from qgis.PyQt.QtGui import QIcon
@@ -42,6 +44,34 @@ from .runner import (
 def algorithm_name(connection: Connection, service_path: str, task_name: str) -> str:
     """The stable algorithm name: ``slug(connection)__slug(service path)__slug(task)``."""
     return f"{connection.slug}__{slug(service_path)}__{slug(task_name)}"
+
+
+@functools.cache
+def _job_parameters() -> tuple[QgsProcessingParameterDefinition, ...]:
+    """The parameters every asynchronous task has, built once and cloned per algorithm.
+
+    Cloning (a C++ copy) costs a fraction of building and configuring them in Python,
+    and QGIS builds every algorithm at start-up (issue 10). In order: add the result
+    map layer (services with one), run in background, and the hidden "fetch job" id.
+    """
+    add_layer = QgsProcessingParameterBoolean(
+        ADD_RESULT_MAP_LAYER, "Add the result map service layer", defaultValue=True
+    )
+    add_layer.setHelp(
+        "Adds the job's result map service (…/MapServer/jobs/<jobId>) to the project."
+    )
+    background = QgsProcessingParameterBoolean(
+        RUN_IN_BACKGROUND, "Run in background (results load when the job ends)", False
+    )
+    background.setHelp(
+        "Submits the job and returns its id at once, leaving QGIS free. The job is listed "
+        "in the GP Jobs panel, watched even after QGIS restarts, and its outputs are "
+        "fetched and loaded when it succeeds."
+    )
+    fetch = QgsProcessingParameterString(FETCH_JOB_ID, "Fetch the results of job", optional=True)
+    fetch.setHelp("Instead of submitting, wait for this existing job and fetch its outputs.")
+    fetch.setFlags(fetch.flags() | FLAG_HIDDEN)
+    return add_layer, background, fetch
 
 
 class GPTaskAlgorithm(QgsProcessingAlgorithm):
@@ -136,36 +166,13 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         if self.task.is_async and self.outputDefinition(JOB_ID_OUTPUT) is None:
             self.addOutput(QgsProcessingOutputString(JOB_ID_OUTPUT, "Job id on the server"))
         if self.task.is_async and self.service.result_map_server_name:
-            add_layer = QgsProcessingParameterBoolean(
-                ADD_RESULT_MAP_LAYER, "Add the result map service layer", defaultValue=True
-            )
-            add_layer.setHelp(
-                "Adds the job's result map service (…/MapServer/jobs/<jobId>) to the project."
-            )
-            self.addParameter(add_layer)
+            self.addParameter(_job_parameters()[0].clone())
             self.addOutput(
                 QgsProcessingOutputRasterLayer(RESULT_MAP_LAYER_OUTPUT, "Result map service layer")
             )
         if self.task.is_async:
-            self._add_job_parameters()
-
-    def _add_job_parameters(self) -> None:
-        """Run in background (submit and return at once) and the hidden "fetch job" id."""
-        background = QgsProcessingParameterBoolean(
-            RUN_IN_BACKGROUND, "Run in background (results load when the job ends)", False
-        )
-        background.setHelp(
-            "Submits the job and returns its id at once, leaving QGIS free. The job is listed "
-            "in the GP Jobs panel, watched even after QGIS restarts, and its outputs are "
-            "fetched and loaded when it succeeds."
-        )
-        self.addParameter(background)
-        fetch = QgsProcessingParameterString(
-            FETCH_JOB_ID, "Fetch the results of job", optional=True
-        )
-        fetch.setHelp("Instead of submitting, wait for this existing job and fetch its outputs.")
-        fetch.setFlags(fetch.flags() | FLAG_HIDDEN)
-        self.addParameter(fetch)
+            for prototype in _job_parameters()[1:]:
+                self.addParameter(prototype.clone())
 
     def checkParameterValues(
         self, parameters: dict[str, Any], context: QgsProcessingContext
