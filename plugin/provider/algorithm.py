@@ -28,7 +28,7 @@ from ..connections import Connection, slug
 from ..gptypes.categories import in_category_order
 from ..gptypes.compat import FLAG_HIDDEN
 from ..gptypes.features import service_layer_url_inputs
-from ..gptypes.table import handler_for, is_known
+from ..gptypes.table import GP_TYPES, handler_for, is_known
 from ..icons import provider_icon
 from ..rest.model import GPService, GPTask
 from .runner import (
@@ -151,7 +151,8 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
 
     def unknown_types(self) -> list[str]:
         """GP types of this task that fell back to raw JSON (for the provider's warning)."""
-        return sorted({p.data_type for p in self.task.parameters if not is_known(p.data_type)})
+        types = {p.data_type for p in self.task.parameters if p.data_type not in GP_TYPES}
+        return sorted(t for t in types if not is_known(t))  # "GPMultiValue:X" is known
 
     def initAlgorithm(self, configuration: dict[str, Any] | None = None) -> None:
         for param in in_category_order(self.task.inputs):  # GP categories kept together
