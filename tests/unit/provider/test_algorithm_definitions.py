@@ -9,6 +9,7 @@ import pytest
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
+    QgsProcessingParameterAuthConfig,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDateTime,
@@ -194,7 +195,7 @@ def all_types() -> GPTaskAlgorithm:
     ("name", "expected"),
     [
         ("Mode", QgsProcessingParameterEnum),
-        ("Secret", QgsProcessingParameterString),
+        ("Secret", QgsProcessingParameterAuthConfig),
         ("Count", QgsProcessingParameterNumber),
         ("Factor", QgsProcessingParameterNumber),
         ("Flag", QgsProcessingParameterBoolean),
