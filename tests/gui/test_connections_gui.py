@@ -1,7 +1,7 @@
 """The connection dialog, the connection manager and the Browser items, as a user sees them.
 
-Runs under QT_QPA_PLATFORM=offscreen (make test) as well as under xvfb-run; each test saves
-a screenshot under tests/output/ for a person to look at.
+Marked ``gui``: make test runs it under xvfb-run with real X11 windows (it also runs
+offscreen); each test saves a screenshot under tests/output/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from arcgis_gp.plugin.gui.connection_dialog import ConnectionDialog
 from arcgis_gp.plugin.gui.connection_manager import ConnectionManagerDialog
 from arcgis_gp.plugin.qgis_arcgis_connections import NEW_GROUP
 from tests.qt_wait import wait_for_signal
+
+pytestmark = pytest.mark.gui
 
 
 def screenshot(widget: QWidget, path: Path) -> Path:
