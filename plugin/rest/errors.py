@@ -168,6 +168,12 @@ class ArcGisConnectionError(ArcGisError):
     kind = "Could not talk to the ArcGIS server"
 
 
+class ArcGisTlsError(ArcGisConnectionError):
+    """The server's certificate (or ours) was refused: asking again cannot change that."""
+
+    kind = "The secure connection to the ArcGIS server failed"
+
+
 class ArcGisCapabilityError(ArcGisError):
     """The service lacks what the call needs (Uploads, a result map service ...)."""
 

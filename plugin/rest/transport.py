@@ -42,6 +42,7 @@ from .errors import (
     ArcGisInvalidResponseError,
     ArcGisServerError,
     ArcGisTimeoutError,
+    ArcGisTlsError,
     redact_url,
     scrub,
 )
@@ -532,7 +533,8 @@ class Transport:
                 self._pause(attempt, retry.delay, retry.error)
                 continue
             except ArcGisConnectionError as error:
-                if idempotent and attempt < self.max_retries:
+                retryable = not isinstance(error, ArcGisTlsError)
+                if retryable and idempotent and attempt < self.max_retries:
                     attempt += 1
                     self._pause(attempt, None, error)
                     continue
@@ -608,7 +610,7 @@ class Transport:
                 **kwargs,
             )
         except requests.exceptions.SSLError as error:
-            raise ArcGisConnectionError(f"TLS/certificate check failed: {error}", url=url) from None
+            raise ArcGisTlsError(f"TLS/certificate check failed: {error}", url=url) from None
         except requests.exceptions.ConnectTimeout:
             raise ArcGisConnectionError("timed out while connecting", url=url) from None
         except requests.exceptions.Timeout:

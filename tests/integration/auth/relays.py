@@ -6,12 +6,14 @@ Both relay every request to the GP server with ``requests`` and remember what pa
 
 from __future__ import annotations
 
+import socket
 import ssl
 import subprocess
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -53,6 +55,7 @@ class Relay(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _RelayHandler)
         self.upstream = upstream
         self.seen: list[str] = []
+        self.connection_attempts = 0  # accepted TCP connections, TLS handshake or not
         if tls is not None:
             self.socket = tls.wrap_socket(self.socket, server_side=True)
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -61,6 +64,10 @@ class Relay(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return self.server_address[1]
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        self.connection_attempts += 1
+        return super().get_request()
 
     def close(self) -> None:
         self.shutdown()

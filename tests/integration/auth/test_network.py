@@ -102,6 +102,7 @@ def test_a_ca_that_qgis_does_not_trust_fails_verification(
         assert provider.algorithms() == []
         assert "certificate" in provider.status_notes["untrusted"]
         assert not tls_front.seen
+        assert tls_front.connection_attempts == 1  # a refused certificate is not retried
     finally:
         qgis_auth_manager.removeAuthenticationConfig(authcfg)
 
