@@ -181,6 +181,19 @@ def _bool_to_int(value: Any) -> Any:
     return int(value) if isinstance(value, bool) else value
 
 
+def _datetime_to_ms(value: Any) -> Any:
+    """A DateTime field's value as epoch ms here, in ``AttributeEncoder.encode``,
+    rather than in ``esri_json_default``: the json encoder's call into a ``default``
+    hook costs more than this call (bench_inputs: write_feature_set +12 %)."""
+    if isinstance(value, QDateTime):
+        return value.toMSecsSinceEpoch() if value.isValid() else None
+    return value  # NULL: left to esri_json_default
+
+
+def _date_to_ms(value: Any) -> Any:
+    return epoch_ms_from_date(value) if isinstance(value, QDate) else value
+
+
 def _to_json_text(value: Any) -> Any:
     if is_null(value):
         return None
@@ -213,6 +226,10 @@ class AttributeEncoder:
             variant = field.type()
             if variant == QVariant.Type.Bool:
                 self._converters.append((position, _bool_to_int))
+            elif variant == QVariant.Type.DateTime:
+                self._converters.append((position, _datetime_to_ms))
+            elif variant == QVariant.Type.Date:
+                self._converters.append((position, _date_to_ms))
             elif variant in (QVariant.Type.List, QVariant.Type.StringList, QVariant.Type.Map):
                 self._converters.append((position, _to_json_text))
             self._keep.append(index)

@@ -232,3 +232,58 @@ def test_output_is_streamed_into_the_file_object() -> None:
     write_feature_set(layer, out)
     assert out.getvalue().startswith(b'PREFIX{"geometryType"')
     assert out.getvalue().endswith(b"]}")
+
+
+BULK_CASES = [
+    (
+        "Polygon",
+        [
+            "Polygon ((0 0, 10 0, 10 10, 0 10, 0 0),(2 2, 2 4, 4 4, 4 2, 2 2))",  # turned over
+            "Polygon EMPTY",
+            None,
+            "Polygon ((0.1 0.2, 10 0, 10 10, 0.1 0.2))",
+        ],
+    ),
+    (
+        "MultiPolygonZ",
+        [
+            "MultiPolygonZ (((0 0 1, 10 0 2, 10 10 3, 0 0 1)),"
+            "((20 20 5, 30 20 5, 30 30 5, 20 20 5)))",
+            "MultiPolygonZ EMPTY",
+            "MultiPolygonZ (((100 100 0, 110 100 0, 110 110 0, 100 100 0)))",
+        ],
+    ),
+    (
+        "MultiPolygon",
+        ["Polygon ((0 0, 10 0, 10 10, 0 0))", "MultiPolygon (((1 1, 2 1, 2 2, 1 1)))"],
+    ),
+    ("LineString", ["LineString (0 0, 1 1, 2 0)", "LineString EMPTY", None]),
+    ("MultiLineString", ["MultiLineString ((0 0, 1 1),(5 5, 6 6))", "LineString (1 2, 3 4)"]),
+]
+
+
+@pytest.mark.parametrize(("layer_type", "wkts"), BULK_CASES)
+def test_written_geometry_texts_equal_the_encoder_s(layer_type, wkts) -> None:
+    """Over several batches of mixed single/multi, empty and null geometries, the
+    writer's geometry texts are byte for byte GeometryEncoder.to_json's, and features
+    whose geometry is empty or null carry no geometry key."""
+    from arcgis_gp.plugin.gptypes.geometry_encode import GeometryEncoder
+
+    rows = [([i], w) for i, w in enumerate(wkts * 700)]  # > one batch, mixed in each
+    layer = memory_layer(f"{layer_type}?crs=EPSG:2154&field=k:integer", rows)
+    data, info = encode(layer)
+    doc = json.loads(data)
+    encoder = GeometryEncoder(doc["geometryType"], doc["hasZ"], doc["hasM"])
+    expected = [encoder.to_json(f.geometry()) for f in layer.getFeatures()]
+    assert info.feature_count == len(rows)
+    assert info.skipped_geometries == 0
+    texts = data.decode("utf-8").split('"geometry":')[1:]
+    got_geometries = [f.get("geometry") for f in doc["features"]]
+    assert got_geometries == [None if e is None else json.loads(e) for e in expected]
+    assert len(texts) == sum(e is not None for e in expected)
+    for text, wanted in zip(texts, (e for e in expected if e is not None)):
+        assert text.startswith(wanted)
+    if layer_type == "Polygon":  # written counter-clockwise: the exterior now clockwise
+        ring = got_geometries[0]["rings"][0]
+        twice_area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
+        assert twice_area < 0
