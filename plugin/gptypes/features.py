@@ -7,6 +7,8 @@ result never lives in memory as one object.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -189,33 +191,13 @@ class FeatureSetType(GPTypeHandler):
         reader = FeatureSetReader(path)
         if reader.url:
             return self._decode_feature_service(param, reader.url, ctx)
-        wkb_type = QgsWkbTypes.Type.NoGeometry if self.tables else reader.wkb_type
-        new_file = _new_output_file(ctx, param.name)
-        sink, destination = ctx.algorithm.parameterAsSink(
-            ctx.parameters, param.name, ctx.context, reader.fields, wkb_type, reader.crs
-        )
-        if sink is None:
-            if ctx.parameters.get(param.name) is None:
-                return {}  # the user skipped this output
-            raise QgsProcessingException(ctx.algorithm.invalidSinkError(ctx.parameters, param.name))
-        try:
-            pages = None
-            if reader.exceeded_transfer_limit and ctx.all_pages is not None:
-                pages = ctx.all_pages(param.name)
-            if pages is None:
-                count = write_features_to_sink(reader, sink, ctx.feedback)
-            else:
-                count = sum(
-                    write_features_to_sink(page, sink, ctx.feedback, target_fields=reader.fields)
-                    for page in pages
-                )
-            del sink  # flush and close before Processing loads the output
-            if ctx.feedback.isCanceled():
-                raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
-        except BaseException:
-            sink = None  # noqa: F841 - the traceback keeps this frame: close the file now
-            _discard(new_file)
-            raise
+        pages = None
+        if reader.exceeded_transfer_limit and ctx.all_pages is not None:
+            pages = ctx.all_pages(param.name)
+        written = self._write_to_sink(param, reader, [reader] if pages is None else pages, ctx)
+        if written is None:
+            return {}  # the user skipped this output
+        count, destination = written
         ctx.feedback.pushInfo(f"{display_name(param)}: {count} feature(s) received")
         if reader.exceeded_transfer_limit and pages is not None:
             ctx.feedback.pushWarning(
@@ -231,6 +213,42 @@ class FeatureSetType(GPTypeHandler):
             )
         return {param.name: destination}
 
+    def _write_to_sink(
+        self,
+        param: GPParameter,
+        header: FeatureSetReader,
+        pages: Iterable[FeatureSetReader],
+        ctx: DecodeContext,
+    ) -> tuple[int, Any] | None:
+        """Write every page into the output sink made with ``header``'s fields, geometry
+        type and CRS: ``(count, destination)``, or None when the user skipped the output.
+
+        A failed or cancelled write removes the file it created: nothing half-written is
+        left to look like a result.
+        """
+        wkb_type = QgsWkbTypes.Type.NoGeometry if self.tables else header.wkb_type
+        new_file = _new_output_file(ctx, param.name)
+        sink, destination = ctx.algorithm.parameterAsSink(
+            ctx.parameters, param.name, ctx.context, header.fields, wkb_type, header.crs
+        )
+        if sink is None:
+            if ctx.parameters.get(param.name) is None:
+                return None
+            raise QgsProcessingException(ctx.algorithm.invalidSinkError(ctx.parameters, param.name))
+        try:
+            count = sum(
+                write_features_to_sink(page, sink, ctx.feedback, target_fields=header.fields)
+                for page in pages
+            )
+            del sink  # flush and close before Processing loads the output
+            if ctx.feedback.isCanceled():
+                raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
+        except BaseException:
+            sink = None  # noqa: F841 - the traceback keeps this frame: close the file now
+            _discard(new_file)
+            raise
+        return count, destination
+
     def _decode_feature_service(
         self, param: GPParameter, url: str, ctx: DecodeContext
     ) -> dict[str, Any]:
@@ -244,20 +262,10 @@ class FeatureSetType(GPTypeHandler):
         first = next(pages, None)
         if first is None:
             first = FeatureSetReader({"features": [], "fields": []})
-        wkb_type = QgsWkbTypes.Type.NoGeometry if self.tables else first.wkb_type
-        sink, destination = ctx.algorithm.parameterAsSink(
-            ctx.parameters, param.name, ctx.context, first.fields, wkb_type, first.crs
-        )
-        if sink is None:
-            if ctx.parameters.get(param.name) is None:
-                return {}
-            raise QgsProcessingException(ctx.algorithm.invalidSinkError(ctx.parameters, param.name))
-        count = write_features_to_sink(first, sink, ctx.feedback)
-        for page in pages:
-            count += write_features_to_sink(page, sink, ctx.feedback, target_fields=first.fields)
-        del sink
-        if ctx.feedback.isCanceled():
-            raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
+        written = self._write_to_sink(param, first, itertools.chain([first], pages), ctx)
+        if written is None:
+            return {}
+        count, destination = written
         ctx.feedback.pushInfo(
             f"{display_name(param)}: {count} feature(s) copied from the feature service {url}"
         )
