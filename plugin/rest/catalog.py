@@ -121,7 +121,7 @@ def crawl_catalog(
 ) -> Catalog:
     """Every GP service and task under ``url`` (default: the client's base URL).
 
-    ``max_workers`` defaults to the client's connection pool size (32, or
+    ``max_workers`` defaults to the client's connection pool size (48, or
     ``$ARCGIS_GP_MAX_CONNECTIONS``): one worker per pooled connection, since more
     workers would open and discard connections, and fewer would leave latency idle.
     ``on_progress(done, total, label)`` is called from worker threads after each

@@ -58,10 +58,12 @@ TOKEN_CODES = frozenset({498, 499})
 #: Longest wait between two retries, whatever ``Retry-After`` says.
 MAX_RETRY_DELAY = 10.0
 _SNIFF_BYTES = 65536
-#: Connections kept per session, and so the catalog crawl's concurrency. 32 crawls 1,000
-#: tasks at 50 ms per request in ~2 s (tests/benchmarks/RESULTS.md) without hammering a
-#: server: ArcGIS Server throttles clients, so more is a choice, not a default.
-DEFAULT_POOL_SIZE = 32
+#: Connections kept per session, and so the catalog crawl's concurrency. 48 crawls 1,000
+#: tasks at 50 ms per request in ~1.5 s (32: 2.0 s, at the latency floor; see
+#: tests/benchmarks/RESULTS.md). A crawl is a short burst of small description GETs over
+#: kept-alive connections, fewer streams than a browser opens to one host over HTTP/2; an
+#: administrator who wants less sets ``$ARCGIS_GP_MAX_CONNECTIONS``.
+DEFAULT_POOL_SIZE = 48
 #: Environment variable that overrides it (1 to ``MAX_POOL_SIZE``).
 POOL_SIZE_VARIABLE = "ARCGIS_GP_MAX_CONNECTIONS"
 MAX_POOL_SIZE = 128
@@ -368,7 +370,7 @@ class Transport:
         self.max_retries = max(int(max_retries), 0)
         self.retry_backoff = max(float(retry_backoff), 0.0)
         self._own_session = session is None
-        #: Connections pooled per host (``None``: ``$ARCGIS_GP_MAX_CONNECTIONS`` or 32).
+        #: Connections pooled per host (``None``: ``$ARCGIS_GP_MAX_CONNECTIONS`` or 48).
         self.pool_size = pool_size_setting() if pool_size is None else max(int(pool_size), 1)
         if session is None:
             session = requests.Session()

@@ -7,9 +7,9 @@ A GP server (tests/gpserver) runs in a child process with a generated services f
 folders, the services and the tasks), and a ``latency`` fault of 50 ms on every request
 (``time.sleep`` in the request's own thread: no CPU held, requests served concurrently).
 ``crawl_catalog`` reads it through the client the plugin makes (``plugin/clients.py``:
-QGIS's proxy settings, the connection pool of ``plugin/rest/transport.py``, 32
+QGIS's proxy settings, the connection pool of ``plugin/rest/transport.py``, 48
 connections unless ``$ARCGIS_GP_MAX_CONNECTIONS`` says otherwise), with its default
-pool (one worker per connection), with 48 and 64 connections, sequentially
+pool (one worker per connection), with 32 (the default before) and 64 connections, sequentially
 (``max_workers=1``, once: ~60 s), and without latency (what server and client cost in
 CPU here).
 
@@ -118,7 +118,7 @@ RUNS = (
     ("werkzeug", "sequential", None, 1, LATENCY),
     ("werkzeug", "default pool, no latency (CPU floor)", None, None, 0.0),
     ("keep-alive", "default pool", None, None, LATENCY),
-    ("keep-alive", "48 connections", 48, None, LATENCY),
+    ("keep-alive", "32 connections", 32, None, LATENCY),
     ("keep-alive", "64 connections", 64, None, LATENCY),
     ("keep-alive", "default pool, no latency (CPU floor)", None, None, 0.0),
 )

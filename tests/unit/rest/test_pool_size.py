@@ -20,17 +20,17 @@ def _adapter_pool_size(transport: Transport) -> int:
     return transport.session.get_adapter(URL)._pool_maxsize
 
 
-def test_default_is_32_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_is_48_connections(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(POOL_SIZE_VARIABLE, raising=False)
     transport = Transport(parse_server_url(URL))
-    assert DEFAULT_POOL_SIZE == 32
-    assert transport.pool_size == 32
-    assert _adapter_pool_size(transport) == 32
+    assert DEFAULT_POOL_SIZE == 48
+    assert transport.pool_size == 48
+    assert _adapter_pool_size(transport) == 48
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("48", 48), (" 8 ", 8), ("0", 1), ("-5", 1), ("100000", MAX_POOL_SIZE), ("many", 32)],
+    [("24", 24), (" 8 ", 8), ("0", 1), ("-5", 1), ("100000", MAX_POOL_SIZE), ("many", 48)],
 )
 def test_environment_variable_sets_the_pool(
     monkeypatch: pytest.MonkeyPatch, text: str, expected: int
