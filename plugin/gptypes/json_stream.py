@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import json.scanner
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,12 @@ from .errors import EsriJsonError
 
 CHUNK_CHARS = 1 << 20
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_TAIL = re.compile(r"[0-9.eE+-]*")
 _decode = json.JSONDecoder().raw_decode
+#: The C scanner behind ``raw_decode``, called directly in the streamed array's loop:
+#: the Python wrapper (and its exception translation) cost ~15 % of a 100,000-feature
+#: read (tests/benchmarks/RESULTS.md, target 3).
+_scan_once = json.scanner.make_scanner(json.JSONDecoder())
 
 Path = tuple  # keys and list indexes from the document root
 
@@ -48,6 +54,15 @@ class WalkRules:
     enter: frozenset = frozenset()
     enter_lists: frozenset = frozenset()
     stream: str = ""
+
+
+def _number_may_continue(obj: Any, text: str, end: int) -> bool:
+    """True when ``obj`` is a number and everything after it is number characters."""
+    return (
+        isinstance(obj, (int, float))
+        and not isinstance(obj, bool)
+        and _NUMBER_TAIL.fullmatch(text, end) is not None
+    )
 
 
 class TextBuffer:
@@ -108,8 +123,13 @@ class TextBuffer:
                 raise self.error(f"invalid JSON ({error.msg})") from None
             except RecursionError:
                 raise self.error("JSON nested too deeply") from None
-            # A number that ends with the buffer may continue in the next chunk.
-            if end >= len(self.text) and not self.eof and self.fill():
+            # A value that ends with the buffer, or a number followed only by what could
+            # continue it ("12." + "5"), may go on in the next chunk.
+            if (
+                not self.eof
+                and (end >= len(self.text) or _number_may_continue(obj, self.text, end))
+                and self.fill()
+            ):
                 continue
             self.pos = end
             return obj
@@ -154,6 +174,43 @@ def _elements(buffer: TextBuffer) -> Iterator[None]:
             raise buffer.error("expected ',' or ']'")
 
 
+def _array_values(buffer: TextBuffer) -> Iterator[Any]:
+    """The parsed elements of the array at the read position, one at a time.
+
+    The hot loop of a big result: an element that ends inside the buffer and is
+    followed straight by ``,`` or ``]`` (compact JSON, as ArcGIS writes it) costs one
+    C scanner call; whitespace, a buffer boundary and errors take the general path of
+    ``TextBuffer.value`` and ``peek``, so the result is the same either way.
+    """
+    buffer.expect("[")
+    if buffer.peek() == "]":
+        buffer.pos += 1
+        return
+    while True:
+        text, pos = buffer.text, buffer.pos
+        try:
+            item, end = _scan_once(text, pos)
+        except (StopIteration, ValueError, RecursionError):
+            end = len(text)  # not complete here, or invalid: the general path decides
+        char = text[end] if end < len(text) else ""
+        if char == ",":
+            buffer.pos = end + 1
+            yield item
+            continue
+        if char == "]":
+            buffer.pos = end + 1
+            yield item
+            return
+        buffer.pos = pos
+        yield buffer.value()
+        char = buffer.peek()
+        buffer.pos += 1
+        if char == "]":
+            return
+        if char != ",":
+            raise buffer.error("expected ',' or ']'")
+
+
 def walk_text(
     buffer: TextBuffer, rules: WalkRules, node: Node, target: Path | None
 ) -> Iterator[Any]:
@@ -166,8 +223,7 @@ def walk_text(
             node.stream_key = key
             count = 0
             streaming = path == target
-            for _ in _elements(buffer):
-                item = buffer.value()
+            for item in _array_values(buffer):
                 count += 1
                 if streaming:
                     yield item
