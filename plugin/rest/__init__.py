@@ -19,6 +19,7 @@ from .encoding import RawJson, encode_inputs, encode_value
 from .errors import (
     ArcGisAuthError,
     ArcGisCapabilityError,
+    ArcGisConnectFailedError,
     ArcGisConnectionError,
     ArcGisError,
     ArcGisHttpError,
@@ -59,6 +60,7 @@ from .waiting import PollPolicy, wait_for_job
 __all__ = [
     "ArcGisAuthError",
     "ArcGisCapabilityError",
+    "ArcGisConnectFailedError",
     "ArcGisConnectionError",
     "ArcGisError",
     "ArcGisHttpError",

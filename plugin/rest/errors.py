@@ -166,6 +166,16 @@ class ArcGisConnectionError(ArcGisError):
     """The server could not be reached or dropped the connection."""
 
     kind = "Could not talk to the ArcGIS server"
+    #: True when no connection was made at all (refused, unresolved host, connect
+    #: timeout): the request cannot have reached the server, so even a request that
+    #: starts work (submitJob, execute) may be sent again.
+    never_sent = False
+
+
+class ArcGisConnectFailedError(ArcGisConnectionError):
+    """No connection could be made: the request never left this machine."""
+
+    never_sent = True
 
 
 class ArcGisTlsError(ArcGisConnectionError):

@@ -6,7 +6,9 @@ Rules this module enforces so callers cannot get them wrong:
   never in a query string, and only to the server's own origin;
 - idempotent requests (reads, cancel, downloads) are retried with back-off on
   HTTP 500/502/503/504 and dropped connections; requests that may start work
-  (``execute``, ``submitJob``, uploads) are never repeated blindly;
+  (``execute``, ``submitJob``, uploads) are never repeated blindly: only when no
+  connection could be made at all (refused, unresolved, connect timeout), since then
+  the server cannot have seen them;
 - a 498/499 answer (HTTP status or JSON error under HTTP 200) makes a renewable
   token provider fetch a new token, and the request is sent once more;
 - every answer goes through :func:`parse_json_response`, which raises the right
@@ -31,11 +33,13 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
 
 from .auth import NoAuth, TokenProvider
 from .encoding import FormBody
 from .errors import (
     ArcGisAuthError,
+    ArcGisConnectFailedError,
     ArcGisConnectionError,
     ArcGisError,
     ArcGisHttpError,
@@ -536,11 +540,11 @@ class Transport:
                 continue
             except ArcGisConnectionError as error:
                 retryable = not isinstance(error, ArcGisTlsError)
-                if retryable and idempotent and attempt < self.max_retries:
+                if retryable and (idempotent or error.never_sent) and attempt < self.max_retries:
                     attempt += 1
                     self._pause(attempt, None, error)
                     continue
-                if not idempotent:
+                if not idempotent and not error.never_sent:
                     error.message += (
                         "; the request was not repeated because it may already have"
                         " started work on the server"
@@ -614,7 +618,7 @@ class Transport:
         except requests.exceptions.SSLError as error:
             raise ArcGisTlsError(f"TLS/certificate check failed: {error}", url=url) from None
         except requests.exceptions.ConnectTimeout:
-            raise ArcGisConnectionError("timed out while connecting", url=url) from None
+            raise ArcGisConnectFailedError("timed out while connecting", url=url) from None
         except requests.exceptions.Timeout:
             raise ArcGisTimeoutError(
                 f"no answer within {timeout if timeout is not None else self.timeout} s",
@@ -625,6 +629,8 @@ class Transport:
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
         ) as error:
+            if _never_connected(error):
+                raise ArcGisConnectFailedError(_describe(error), url=url) from None
             raise ArcGisConnectionError(_describe(error), url=url) from None
         except requests.exceptions.RequestException as error:
             raise ArcGisConnectionError(_describe(error), url=url) from None
@@ -709,6 +715,16 @@ def _safe_json(body: bytes) -> Any:
         return json.loads(_decode(body))
     except ValueError:
         return None
+
+
+def _never_connected(error: BaseException) -> bool:
+    """True when urllib3 could not open the connection (refused, unresolved host):
+    nothing of the request was sent. A proxy that refuses the tunnel counts too; a
+    connection dropped after it was made (reset, closed, cut answer) does not."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError) or isinstance(
+        error, requests.exceptions.ProxyError
+    )
 
 
 def _describe(error: BaseException) -> str:

@@ -11,6 +11,7 @@ lists the cases.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from typing import Any
 import processing
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
+
+from arcgis_gp.plugin.clients import client_for
+from arcgis_gp.plugin.connections import connections_from_file
 
 from .conftest import JOB_TIMEOUT, REQUEST_TIMEOUT
 
@@ -275,6 +279,39 @@ def test_fault(case_id, rel_provider, leak_guard, gpserver, feedback, tmp_path, 
         assert runs.nothing_written(), list(runs.output.parent.iterdir())
     if case.counted is not None:
         assert len(gpserver.requests_to(case.counted)) == case.sent
+
+
+@pytest.mark.parametrize(
+    ("run", "starts_work"), [("sync", r"/execute$"), ("async", r"/submitJob$")]
+)
+def test_server_down_at_the_start_then_back(
+    run,
+    starts_work,
+    rel_provider,
+    rel_connections,
+    leak_guard,
+    gpserver,
+    feedback,
+    tmp_path,
+    three_points,
+):
+    """Connections refused (a server restarting) when the run starts, back 0.3 s later:
+    the request that starts work is sent again, since the server cannot have seen it,
+    and the run succeeds with one job made."""
+    runs = Runs(tmp_path, three_points)
+    algorithm, params = runs.params(run)
+    for connection in connections_from_file(rel_connections):
+        client_for(connection).transport.retry_backoff = 0.2  # pauses 0.2, 0.4, 0.8 s
+    gpserver.stop()
+    restart = threading.Timer(0.3, gpserver.start)
+    restart.start()
+    try:
+        result = processing.run(f"arcgisgp:{algorithm}", params, feedback=feedback)
+    finally:
+        restart.join()
+        gpserver.start()
+    runs.check_success(run, result)
+    assert len(gpserver.requests_to(starts_work)) == 1
 
 
 def _matches(pattern: str, text: str) -> bool:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+
 import pytest
 
 from arcgis_gp.plugin.rest import (
+    ArcGisConnectFailedError,
     ArcGisConnectionError,
     ArcGisHttpError,
     ArcGisInvalidResponseError,
@@ -49,6 +53,39 @@ def test_execute_never_repeated_after_dropped_connection(client, gpserver):
         client.execute("Analysis/GPServer/Scalars", {"Count": 1})
     assert "not repeated" in str(caught.value)
     assert len(gpserver.requests_to(r"/execute$")) == 1
+
+
+def test_submit_job_sent_again_when_no_connection_could_be_made(gpserver):
+    """Refused connections: the server never saw the request, so even submitJob is
+    sent again, and the job is made once."""
+    with GPClient(gpserver.services_url, timeout=15, retry_backoff=0.2) as client:
+        client.service_info("AnalysisAsync")  # a pooled connection that will go stale
+        gpserver.stop()
+        restart = threading.Timer(0.3, gpserver.start)
+        restart.start()
+        try:
+            job = client.submit_job(SCALARS, {"Count": 1})
+        finally:
+            restart.join()
+            gpserver.start()
+    assert job.job_id
+    assert len(gpserver.requests_to(r"/submitJob$")) == 1
+    assert len(gpserver.state.jobs.all_jobs()) == 1
+
+
+def test_refused_execute_gives_up_after_the_retries_and_says_why():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    url = f"http://127.0.0.1:{port}/arcgis/rest/services"
+    with (
+        GPClient(url, timeout=5, retry_backoff=0.01) as client,
+        pytest.raises(ArcGisConnectFailedError) as caught,
+    ):
+        client.execute("Analysis/GPServer/Scalars", {"Count": 1})
+    message = str(caught.value)
+    assert "connection refused" in message
+    assert "not repeated" not in message  # nothing was sent, so nothing to warn about
 
 
 def test_dropped_connection_on_get_is_retried(client, gpserver):
