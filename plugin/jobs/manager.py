@@ -27,6 +27,8 @@ from .loading import load_outputs
 from .model import JobRecord, JobState
 from .recorder import StoreRecorder
 from .server_tasks import ExpiryCheckTask, ResubmitTask, ServerLayerTask
+from .sessions import FOLDER as SESSIONS_FOLDER
+from .sessions import SessionLock
 from .store import JobStore
 from .watcher import JobWatchTask
 
@@ -87,12 +89,16 @@ class JobManager(QObject):
         self._watchers: dict[str, JobWatchTask] = {}
         self._tasks: set[QgsTask] = set()
         self.started = False
+        #: This session's lock: other QGIS sessions on the profile leave its jobs alone.
+        self.session = SessionLock(self.store.path.parent / SESSIONS_FOLDER)
+        self.recorder.session = self.session.id
 
     # -- life cycle --------------------------------------------------------------------
 
     def start(self, resume: bool = True) -> None:
         """Record every job from now on; watch the unfinished ones again."""
         global _active  # noqa: PLW0603 - the session's manager, for the PyQGIS API
+        self.session.acquire()
         set_job_listener(self.recorder)
         self.started = True
         _active = self
@@ -113,13 +119,21 @@ class JobManager(QObject):
             task.cancel()
         self._watchers.clear()
         self._tasks.clear()
+        self.session.release()
 
     def resume(self) -> None:
-        """Watch jobs left running (or not yet fetched) by an earlier session; check the rest."""
+        """Watch jobs left running (or not yet fetched) by an earlier session; check the rest.
+
+        Jobs of another QGIS session that still runs on this profile are its own.
+        """
         for record in self.store.list([JobState.RUNNING, JobState.ON_SERVER]):
-            if record.state is JobState.RUNNING or record.fetch_pending:
-                self.watch(record.job_id)
+            if record.state is not JobState.RUNNING and not record.fetch_pending:
+                continue
+            if record.session != self.session.id and self.session.is_alive(record.session):
+                continue
+            self.watch(record.job_id)
         self.check_expiry()
+
 
     # -- queries -----------------------------------------------------------------------
 
@@ -163,12 +177,17 @@ class JobManager(QObject):
         algorithm = self._algorithm_or_notice(record)
         if algorithm is None:
             return False
+        if record.session != self.session.id:
+            record = self.store.update(job_id, self._claim) or record
         task = JobWatchTask(algorithm, record, self._project(), cancel_at_once)
         task.executed.connect(lambda ok, results, task=task: self._watch_done(task, ok, results))
         self._watchers[job_id] = task
         QgsApplication.taskManager().addTask(task)
         self.jobChanged.emit(job_id)
         return True
+
+    def _claim(self, record: JobRecord) -> None:
+        record.session = self.session.id
 
     def _watch_done(self, task: JobWatchTask, ok: bool, results: dict[str, Any]) -> None:
         if self._watchers.get(task.job_id) is task:

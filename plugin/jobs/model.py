@@ -95,6 +95,9 @@ class JobRecord:
     error: str = ""
     #: The job this one re-runs.
     rerun_of: str = ""
+    #: The QGIS session that submitted or last watched the job (``sessions.py``): no
+    #: other session resumes it while that one runs.
+    session: str = ""
 
     @property
     def display_task(self) -> str:

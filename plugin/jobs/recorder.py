@@ -74,6 +74,8 @@ class StoreRecorder(JobListener):
         self.store = store
         self.changed = changed or (lambda job_id: None)
         self.background = background or (lambda job_id: None)
+        #: Written into each new record: the session that looks after the job.
+        self.session = ""
 
     def _update(self, job_id: str, change: Callable[[JobRecord], None]) -> None:
         if self.store.update(job_id, change) is not None:
@@ -81,6 +83,7 @@ class StoreRecorder(JobListener):
 
     def job_submitted(self, job_id: str, submission: JobSubmission) -> None:
         record = record_from_submission(submission)
+        record.session = self.session
         self.store.add(record)
         self.changed(job_id)
         if submission.background:
