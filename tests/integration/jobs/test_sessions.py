@@ -58,7 +58,8 @@ def test_the_job_of_a_session_that_was_killed_is_resumed(
         [sys.executable, "-c", _HOLD_LOCK, str(lock_path)], stdout=subprocess.PIPE, text=True
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
         first.store.update(job_id, lambda record: setattr(record, "session", dead_id))
 
         second = make_manager(resume=True)
