@@ -134,7 +134,6 @@ class JobManager(QObject):
             self.watch(record.job_id)
         self.check_expiry()
 
-
     # -- queries -----------------------------------------------------------------------
 
     def jobs(self) -> list[JobRecord]:
