@@ -22,7 +22,7 @@ from qgis.PyQt.QtNetwork import QNetworkRequest
 from .connections import Connection
 from .rest.auth import GenerateTokenProvider, HeaderAuth, TokenProvider
 from .rest.errors import ArcGisAuthError
-from .rest.transport import ClientCertificate
+from .rest.tls import ClientCertificate
 
 #: QGIS methods that authenticate with a TLS client certificate.
 PKI_METHODS = frozenset({"PKI-Paths", "PKI-PKCS#12", "Identity-Cert"})

@@ -5,20 +5,28 @@ The REST layer speaks plain ``requests``; what QGIS's *Settings > Options > Netw
 - the proxy (``proxy/...`` settings, as QgsNetworkAccessManager applied them),
   including its exclusions;
 - the certificate authorities QGIS trusts (system ones plus those added in the auth
-  database, minus those marked untrusted), used to verify https servers.
+  database, minus those marked untrusted), used to verify https servers;
+- an SSL server exception (*Authentication > SSL Server* in QGIS, or "ignore and save"
+  in its SSL error dialog): the server's certificate that the user accepted for one
+  host and port is accepted as it is, as QGIS accepts it, and no other certificate
+  there. ArcGIS Server's own HTTPS port (6443) has a self-signed certificate until an
+  administrator replaces it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from qgis.core import QgsApplication, QgsNetworkAccessManager, QgsSettings
-from qgis.PyQt.QtNetwork import QNetworkProxy
+from qgis.PyQt.QtCore import QDateTime
+from qgis.PyQt.QtNetwork import QNetworkProxy, QSslError
 
-from .rest.transport import ClientCertificate, NetworkOptions
+from .rest.tls import ClientCertificate, PinnedCertificate
+from .rest.transport import NetworkOptions
 
 _PROXY_SCHEMES = {
     QNetworkProxy.ProxyType.HttpProxy: "http",
@@ -88,13 +96,43 @@ def trusted_ca_bundle() -> str:
     return str(path)
 
 
+def accepted_certificate(url: str) -> PinnedCertificate | None:
+    """The certificate the user accepted for ``url``'s host and port in QGIS, if any.
+
+    QGIS ignores the listed errors for that certificate only; an expiry (or a start date
+    still to come) that the user did not accept keeps it refused, as in QGIS.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        return None
+    port = parts.port or 443
+    config = QgsApplication.authManager().sslCertCustomConfigByHost(f"{parts.hostname}:{port}")
+    if config.isNull() or config.sslCertificate().isNull():
+        return None
+    certificate = config.sslCertificate()
+    ignored = set(config.sslIgnoredErrorEnums())
+    now = QDateTime.currentDateTimeUtc()
+    if certificate.expiryDate() < now and QSslError.SslError.CertificateExpired not in ignored:
+        return None
+    if (
+        certificate.effectiveDate() > now
+        and QSslError.SslError.CertificateNotYetValid not in ignored
+    ):
+        return None
+    digest = hashlib.sha256(bytes(certificate.toDer())).hexdigest()
+    return PinnedCertificate(parts.hostname.lower(), port, digest)
+
+
 def network_options(
     url: str, client_certificate: ClientCertificate | None = None
 ) -> tuple[NetworkOptions, bool | str]:
     """The session options and ``verify`` value for a connection to ``url``."""
     proxies, trust_env = proxy_options(url)
     options = NetworkOptions(
-        proxies=proxies, trust_env=trust_env, client_certificate=client_certificate
+        proxies=proxies,
+        trust_env=trust_env,
+        client_certificate=client_certificate,
+        pinned_certificate=accepted_certificate(url),
     )
     verify: bool | str = True
     if urlsplit(url).scheme.lower() == "https":

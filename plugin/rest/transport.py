@@ -22,8 +22,6 @@ import logging
 import os
 import random
 import re
-import ssl
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +48,7 @@ from .errors import (
     redact_url,
     scrub,
 )
+from .tls import ClientCertificate, PinnedCertificate, TlsAdapter, client_certificate_context
 from .urls import ServerUrl
 
 LOG = logging.getLogger(__name__)
@@ -252,22 +251,6 @@ class _RetryError(Exception):
 
 
 @dataclass(frozen=True)
-class ClientCertificate:
-    """A TLS client certificate (PKI) held in memory as PEM.
-
-    ``key_pem`` is encrypted with ``key_password`` (random, made by whoever built the
-    object), so the private key is never on disk in clear, not even for a moment.
-    """
-
-    cert_pem: bytes
-    key_pem: bytes
-    key_password: bytes
-
-    def __repr__(self) -> str:
-        return "ClientCertificate(<hidden>)"
-
-
-@dataclass(frozen=True)
 class NetworkOptions:
     """How to reach the server, as the application around the REST layer decides.
 
@@ -280,39 +263,15 @@ class NetworkOptions:
     #: Also read ``http_proxy``/``https_proxy``/``no_proxy`` from the environment.
     trust_env: bool = True
     client_certificate: ClientCertificate | None = None
+    #: The server certificate the user accepted for the server (see :mod:`.tls`).
+    pinned_certificate: PinnedCertificate | None = None
 
     def __repr__(self) -> str:  # proxy URLs may carry a password
         return (
             f"NetworkOptions(proxies=<{len(self.proxies)}>, trust_env={self.trust_env}, "
-            f"client_certificate={'yes' if self.client_certificate else 'no'})"
+            f"client_certificate={'yes' if self.client_certificate else 'no'}, "
+            f"pinned_certificate={'yes' if self.pinned_certificate else 'no'})"
         )
-
-
-def client_certificate_context(certificate: ClientCertificate) -> ssl.SSLContext:
-    """An SSL context presenting ``certificate`` (for :class:`TlsAdapter`).
-
-    ``ssl`` loads keys from files only: the certificate and the *encrypted* key go to
-    private temporary files (mode 0600) that are deleted as soon as they are loaded.
-    Server verification stays with requests (``verify``), which loads its CA bundle
-    into this context.
-    """
-    from urllib3.util.ssl_ import create_urllib3_context
-
-    context = create_urllib3_context()
-    folder = tempfile.mkdtemp(prefix="arcgis-gp-tls-")
-    try:
-        cert_file = Path(folder, "cert.pem")
-        key_file = Path(folder, "key.pem")
-        for path, data in ((cert_file, certificate.cert_pem), (key_file, certificate.key_pem)):
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-        context.load_cert_chain(str(cert_file), str(key_file), certificate.key_password)
-    finally:
-        for name in ("cert.pem", "key.pem"):
-            Path(folder, name).unlink(missing_ok=True)
-        os.rmdir(folder)
-    return context
 
 
 def pool_size_setting() -> int:
@@ -324,22 +283,6 @@ def pool_size_setting() -> int:
         LOG.warning("%s=%r is not a number; using %d", POOL_SIZE_VARIABLE, text, DEFAULT_POOL_SIZE)
         value = DEFAULT_POOL_SIZE
     return min(max(value, 1), MAX_POOL_SIZE)
-
-
-class TlsAdapter(HTTPAdapter):
-    """An HTTPAdapter whose connections (direct or through a proxy) use one SSL context."""
-
-    def __init__(self, ssl_context: ssl.SSLContext, **kwargs: Any) -> None:
-        self._ssl_context = ssl_context
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["ssl_context"] = self._ssl_context
-        super().init_poolmanager(*args, **kwargs)
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        kwargs["ssl_context"] = self._ssl_context
-        return super().proxy_manager_for(proxy, **kwargs)
 
 
 # --------------------------------------------------------------------------- transport
@@ -388,6 +331,17 @@ class Transport:
                     pool_maxsize=self.pool_size,
                 )
             session.mount("https://", adapter)
+            pinned = network.pinned_certificate if network else None
+            if pinned is not None:
+                pinned_adapter = TlsAdapter(
+                    # a context of its own: urllib3 sets its verify mode per connection
+                    client_certificate_context(certificate) if certificate else None,
+                    pinned_sha256=pinned.sha256,
+                    pool_connections=4,
+                    pool_maxsize=self.pool_size,
+                )
+                for prefix in pinned.prefixes():
+                    session.mount(prefix, pinned_adapter)
             if network is not None:
                 session.proxies.update(network.proxies)
                 session.trust_env = network.trust_env

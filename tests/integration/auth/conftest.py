@@ -13,6 +13,8 @@ from arcgis_gp.plugin.clients import forget_clients
 from arcgis_gp.plugin.connections import Connection, connections_from_file, connections_to_yaml
 from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 
+from .relays import PkiFiles, Relay, make_pki
+
 
 @pytest.fixture
 def make_provider(qgis_processing, tmp_path: Path) -> Iterator[Callable[..., ArcGisGpProvider]]:
@@ -50,3 +52,17 @@ def qgis_log() -> Iterator[list[str]]:
     log.messageReceived.connect(record)
     yield messages
     log.messageReceived.disconnect(record)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory) -> PkiFiles:
+    """A test CA, a server certificate for 127.0.0.1 and a client certificate."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def tls_front(pki, gpserver) -> Iterator[Relay]:
+    """https://127.0.0.1:PORT in front of the GP server; it wants a client certificate."""
+    relay = Relay(gpserver.root, tls=pki.server_context())
+    yield relay
+    relay.close()

@@ -128,3 +128,14 @@ def make_pki(folder: Path) -> PkiFiles:
             "-passin", f"pass:{pki.key_pass}", "-out", "client.p12",
             "-passout", f"pass:{pki.bundle_pass}")  # fmt: skip
     return pki
+
+
+def pki_config(pki: PkiFiles, method: str) -> dict[str, str]:
+    """The QGIS auth configuration of the client certificate (PKI-Paths or PKCS#12)."""
+    if method == "PKI-Paths":
+        return {
+            "certpath": str(pki.client_pem),
+            "keypath": str(pki.client_key),
+            "keypass": pki.key_pass,
+        }
+    return {"bundlepath": str(pki.client_p12), "bundlepass": pki.bundle_pass}

@@ -16,22 +16,9 @@ from arcgis_gp.plugin.clients import forget_clients
 from arcgis_gp.plugin.connections import Connection
 from tests.qgis_auth import store_auth_config
 
-from .relays import PkiFiles, Relay, make_pki
+from .relays import Relay, pki_config
 
 SCALARS = "arcgisgp:{}__analysis__scalars"
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory) -> PkiFiles:
-    return make_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture
-def tls_front(pki, gpserver) -> Iterator[Relay]:
-    """https://127.0.0.1:PORT in front of the GP server; it wants a client certificate."""
-    relay = Relay(gpserver.root, tls=pki.server_context())
-    yield relay
-    relay.close()
 
 
 @pytest.fixture
@@ -48,16 +35,6 @@ def trusted_test_ca(qgis_auth_manager, pki) -> Iterator[None]:
     qgis_auth_manager.rebuildTrustedCaCertsCache()
 
 
-def _pki_config(pki: PkiFiles, method: str) -> dict[str, str]:
-    if method == "PKI-Paths":
-        return {
-            "certpath": str(pki.client_pem),
-            "keypath": str(pki.client_key),
-            "keypass": pki.key_pass,
-        }
-    return {"bundlepath": str(pki.client_p12), "bundlepass": pki.bundle_pass}
-
-
 def _tls_temp_folders() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("arcgis-gp-tls-*")}
 
@@ -67,7 +44,7 @@ def test_client_certificate_from_the_auth_database_opens_a_tls_service(
     make_provider, qgis_auth_manager, pki, tls_front, trusted_test_ca, method
 ):
     folders_before = _tls_temp_folders()
-    authcfg = store_auth_config(qgis_auth_manager, method, method, _pki_config(pki, method))
+    authcfg = store_auth_config(qgis_auth_manager, method, method, pki_config(pki, method))
     try:
         url = f"https://127.0.0.1:{tls_front.port}/arcgis/rest/services"
         provider = make_provider(Connection("pki", url, authcfg=authcfg))
@@ -94,7 +71,7 @@ def test_a_ca_that_qgis_does_not_trust_fails_verification(
     make_provider, qgis_auth_manager, pki, tls_front
 ):
     authcfg = store_auth_config(
-        qgis_auth_manager, "PKI-Paths", "untrusted", _pki_config(pki, "PKI-Paths")
+        qgis_auth_manager, "PKI-Paths", "untrusted", pki_config(pki, "PKI-Paths")
     )
     try:
         url = f"https://127.0.0.1:{tls_front.port}/arcgis/rest/services"
