@@ -9,14 +9,14 @@ from pathlib import Path
 
 import processing
 import pytest
-from qgis.core import QgsNetworkAccessManager, QgsSettings
-from qgis.PyQt.QtNetwork import QSslCertificate
+from qgis.core import QgsAuthCertUtils, QgsNetworkAccessManager, QgsSettings
+from qgis.PyQt.QtNetwork import QSsl, QSslCertificate, QSslKey
 
 from arcgis_gp.plugin.clients import forget_clients
 from arcgis_gp.plugin.connections import Connection
 from tests.qgis_auth import store_auth_config
 
-from .relays import Relay, pki_config
+from .relays import PkiFiles, Relay, pki_config
 
 SCALARS = "arcgisgp:{}__analysis__scalars"
 
@@ -39,12 +39,32 @@ def _tls_temp_folders() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("arcgis-gp-tls-*")}
 
 
-@pytest.mark.parametrize("method", ["PKI-Paths", "PKI-PKCS#12"])
+def _stored_identity(manager, pki: PkiFiles) -> dict[str, str]:
+    """The client certificate stored as a QGIS identity (Authentication > Identities)."""
+    certificate = QSslCertificate(pki.client_pem.read_bytes())
+    key = QSslKey(
+        pki.client_key.read_bytes(),
+        QSsl.KeyAlgorithm.Rsa,
+        QSsl.EncodingFormat.Pem,
+        QSsl.KeyType.PrivateKey,
+        pki.key_pass.encode(),
+    )
+    assert not certificate.isNull()
+    assert not key.isNull()
+    assert manager.storeCertIdentity(certificate, key)
+    return {"certid": QgsAuthCertUtils.shaHexForCert(certificate)}
+
+
+@pytest.mark.parametrize("method", ["PKI-Paths", "PKI-PKCS#12", "Identity-Cert"])
 def test_client_certificate_from_the_auth_database_opens_a_tls_service(
     make_provider, qgis_auth_manager, pki, tls_front, trusted_test_ca, method
 ):
     folders_before = _tls_temp_folders()
-    authcfg = store_auth_config(qgis_auth_manager, method, method, pki_config(pki, method))
+    if method == "Identity-Cert":
+        config = _stored_identity(qgis_auth_manager, pki)
+    else:
+        config = pki_config(pki, method)
+    authcfg = store_auth_config(qgis_auth_manager, method, method, config)
     try:
         url = f"https://127.0.0.1:{tls_front.port}/arcgis/rest/services"
         provider = make_provider(Connection("pki", url, authcfg=authcfg))
@@ -56,6 +76,8 @@ def test_client_certificate_from_the_auth_database_opens_a_tls_service(
         assert _tls_temp_folders() == folders_before
     finally:
         qgis_auth_manager.removeAuthenticationConfig(authcfg)
+        if method == "Identity-Cert":
+            qgis_auth_manager.removeCertIdentity(config["certid"])
 
 
 def test_without_a_client_certificate_the_tls_service_is_unreachable(
