@@ -7,7 +7,6 @@ reference (GP data types); the first entry of each is the "unknown" unit.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 
@@ -19,12 +18,6 @@ class UnitKind:
     value_key: str
     units: tuple[str, ...]
     default_unit: str
-
-    def label(self, unit: str) -> str:
-        """'esriSquareKilometers' -> 'Square Kilometers', for the unit chooser."""
-        bare = re.sub(r"^esri(TimeUnits|Int)?", "", unit)
-        words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", bare)
-        return words + (" (international)" if unit.startswith("esriInt") else "")
 
 
 LINEAR = UnitKind(
