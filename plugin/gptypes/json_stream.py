@@ -158,20 +158,34 @@ def _members(buffer: TextBuffer) -> Iterator[str]:
             raise buffer.error("expected ',' or '}'")
 
 
-def _elements(buffer: TextBuffer) -> Iterator[None]:
-    """Positions on each element of the array at the read position."""
+def _array_opens(buffer: TextBuffer) -> bool:
+    """Consume ``[`` at the read position; False (and ``]`` consumed) for ``[]``."""
     buffer.expect("[")
     if buffer.peek() == "]":
         buffer.pos += 1
+        return False
+    return True
+
+
+def _array_goes_on(buffer: TextBuffer) -> bool:
+    """After an element: consume ``,`` (True: another element) or ``]`` (False)."""
+    char = buffer.peek()
+    buffer.pos += 1
+    if char == "]":
+        return False
+    if char != ",":
+        raise buffer.error("expected ',' or ']'")
+    return True
+
+
+def _elements(buffer: TextBuffer) -> Iterator[None]:
+    """Positions on each element of the array at the read position."""
+    if not _array_opens(buffer):
         return
     while True:
         yield None
-        char = buffer.peek()
-        buffer.pos += 1
-        if char == "]":
+        if not _array_goes_on(buffer):
             return
-        if char != ",":
-            raise buffer.error("expected ',' or ']'")
 
 
 def _array_values(buffer: TextBuffer) -> Iterator[Any]:
@@ -182,9 +196,7 @@ def _array_values(buffer: TextBuffer) -> Iterator[Any]:
     C scanner call; whitespace, a buffer boundary and errors take the general path of
     ``TextBuffer.value`` and ``peek``, so the result is the same either way.
     """
-    buffer.expect("[")
-    if buffer.peek() == "]":
-        buffer.pos += 1
+    if not _array_opens(buffer):
         return
     while True:
         text, pos = buffer.text, buffer.pos
@@ -203,12 +215,8 @@ def _array_values(buffer: TextBuffer) -> Iterator[Any]:
             return
         buffer.pos = pos
         yield buffer.value()
-        char = buffer.peek()
-        buffer.pos += 1
-        if char == "]":
+        if not _array_goes_on(buffer):
             return
-        if char != ",":
-            raise buffer.error("expected ',' or ']'")
 
 
 def walk_text(

@@ -61,12 +61,17 @@ def ssl_exception(qgis_auth_manager) -> Iterator[Callable[[bytes, str], None]]:
         qgis_auth_manager.removeSslCertCustomConfig(sha, hostport)
 
 
-def test_without_an_exception_the_certificate_is_refused(make_provider, untrusted_front):
-    url = f"https://127.0.0.1:{untrusted_front.port}/arcgis/rest/services"
-    provider = make_provider(Connection("strict", url))
+def _assert_refused(make_provider, front: Relay, name: str) -> None:
+    """The connection's catalog fails on the certificate; no request reached the server."""
+    url = f"https://127.0.0.1:{front.port}/arcgis/rest/services"
+    provider = make_provider(Connection(name, url))
     assert provider.algorithms() == []
-    assert "certificate" in provider.status_notes["strict"]
-    assert not untrusted_front.seen
+    assert "certificate" in provider.status_notes[name]
+    assert not front.seen
+
+
+def test_without_an_exception_the_certificate_is_refused(make_provider, untrusted_front):
+    _assert_refused(make_provider, untrusted_front, "strict")
 
 
 def test_the_accepted_certificate_opens_its_server(
@@ -93,11 +98,7 @@ def test_another_certificate_than_the_accepted_one_is_refused(
     # The user accepted a certificate for this host and port, but the server now shows
     # another one (here: the CA's): that is what the exception must not cover.
     ssl_exception(pki.ca_pem.read_bytes(), f"127.0.0.1:{untrusted_front.port}")
-    url = f"https://127.0.0.1:{untrusted_front.port}/arcgis/rest/services"
-    provider = make_provider(Connection("swapped", url))
-    assert provider.algorithms() == []
-    assert "certificate" in provider.status_notes["swapped"]
-    assert not untrusted_front.seen
+    _assert_refused(make_provider, untrusted_front, "swapped")
 
 
 def test_an_exception_covers_its_own_host_and_port_only(
@@ -107,11 +108,8 @@ def test_an_exception_covers_its_own_host_and_port_only(
     pki: PkiFiles,
 ):
     ssl_exception(pki.server_pem.read_bytes(), f"127.0.0.1:{untrusted_front.port + 1}")
-    url = f"https://127.0.0.1:{untrusted_front.port}/arcgis/rest/services"
-    assert accepted_certificate(url) is None
-    provider = make_provider(Connection("elsewhere", url))
-    assert provider.algorithms() == []
-    assert not untrusted_front.seen
+    assert accepted_certificate(f"https://127.0.0.1:{untrusted_front.port}/arcgis") is None
+    _assert_refused(make_provider, untrusted_front, "elsewhere")
 
 
 def test_accepted_certificate_reads_the_exception(
