@@ -30,7 +30,7 @@ from ..gptypes.compat import FLAG_HIDDEN
 from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import GP_TYPES, handler_for, is_known
 from ..icons import provider_icon
-from ..rest.model import GPService, GPTask
+from ..rest.model import GPParameter, GPService, GPTask
 from .runner import (
     ADD_RESULT_MAP_LAYER,
     FETCH_JOB_ID,
@@ -72,6 +72,28 @@ def _job_parameters() -> tuple[QgsProcessingParameterDefinition, ...]:
     fetch.setHelp("Instead of submitting, wait for this existing job and fetch its outputs.")
     fetch.setFlags(fetch.flags() | FLAG_HIDDEN)
     return add_layer, background, fetch
+
+
+def _help_sections(task: GPTask) -> list[tuple[str, list[GPParameter]]]:
+    """The parameters as the dialog shows them: inputs in category order, each category
+    under its name, then the outputs."""
+    sections: list[tuple[str, list[GPParameter]]] = []
+    for param in [*in_category_order(task.inputs), *task.outputs]:
+        heading = "Outputs" if param.is_output else param.category or ""
+        if not sections or sections[-1][0] != heading:
+            sections.append((heading, []))
+        sections[-1][1].append(param)
+    return sections
+
+
+def _help_row(param: GPParameter) -> str:
+    label = html.escape(param.display_name or param.name)
+    kind = "output" if param.is_output else ("required" if param.is_required else "optional")
+    text = html.escape(param.description or "")
+    return (
+        f"<li><b>{label}</b> <code>{html.escape(param.name)}</code> "
+        f"({html.escape(param.data_type)}, {kind}){': ' + text if text else ''}</li>"
+    )
 
 
 class GPTaskAlgorithm(QgsProcessingAlgorithm):
@@ -129,19 +151,10 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
             parts.append(f"<p>{html.escape(self.task.description)}</p>")
         mode = "asynchronous job" if self.task.is_async else "synchronous request"
         parts.append(f"<p>Runs on <i>{html.escape(self.service.url)}</i> as a {mode}.</p>")
-        rows = []
-        for param in self.task.parameters:
-            label = html.escape(param.display_name or param.name)
-            kind = (
-                "output" if param.is_output else ("required" if param.is_required else "optional")
-            )
-            text = html.escape(param.description or "")
-            rows.append(
-                f"<li><b>{label}</b> <code>{html.escape(param.name)}</code> "
-                f"({html.escape(param.data_type)}, {kind}){': ' + text if text else ''}</li>"
-            )
-        if rows:
-            parts.append("<ul>" + "".join(rows) + "</ul>")
+        for heading, params in _help_sections(self.task):
+            if heading:
+                parts.append(f"<p><b>{html.escape(heading)}</b></p>")
+            parts.append("<ul>" + "".join(map(_help_row, params)) + "</ul>")
         return "".join(parts)
 
     def createInstance(self) -> GPTaskAlgorithm:

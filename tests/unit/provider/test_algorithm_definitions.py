@@ -261,3 +261,34 @@ def test_untyped_feature_input_accepts_any_geometry() -> None:
         {"name": "T", "parameters": [_param("In", "GPFeatureRecordSetLayer", defaultValue={})]}
     )
     assert algorithm.parameterDefinition("In").dataTypes() == [int(SOURCE_ANY_GEOMETRY)]
+
+
+def test_help_lists_parameters_as_the_dialog_shows_them() -> None:
+    """Uncategorised inputs first, then each category under its name, then the outputs."""
+
+    def param(name: str, category: str = "", direction: str = "esriGPParameterDirectionInput"):
+        return {
+            "name": name,
+            "dataType": "GPString",
+            "direction": direction,
+            "parameterType": "esriGPParameterTypeRequired",
+            "category": category,
+        }
+
+    algorithm = _algorithm(
+        {
+            "name": "Ordered",
+            "parameters": [
+                param("Out_Text", direction="esriGPParameterDirectionOutput"),
+                param("Radius", "Distance"),
+                param("Title"),
+                param("Note", "Labels"),
+                param("Units", "Distance"),
+            ],
+        }
+    )
+    help_text = algorithm.shortHelpString()
+    order = ["Title", "<b>Distance</b>", "Radius", "Units", "<b>Labels</b>", "Note"]
+    order += ["<b>Outputs</b>", "Out_Text"]
+    positions = [help_text.index(f"<code>{n}</code>" if "<b>" not in n else n) for n in order]
+    assert positions == sorted(positions), help_text
