@@ -38,7 +38,7 @@ class ArcGisGpPlugin:
         self.provider = ArcGisGpProvider(fetch_missing_blocking=self.headless)
         QgsApplication.processingRegistry().addProvider(self.provider)
         self.jobs = JobManager()
-        self.jobs.start(resume=False)  # watching needs the GUI's event loop: initGui
+        self.jobs.start(resume=False, watch=False)  # watching needs the GUI: initGui
 
     def initGui(self) -> None:
         """Create the GUI parts; the provider first, so the toolbox has it."""
@@ -61,7 +61,7 @@ class ArcGisGpPlugin:
         self.jobs_panel = JobsPanel(jobs, self.iface, self.iface.mainWindow())
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.jobs_panel)
         self.jobs_panel.setUserVisible(False)
-        jobs.resume()
+        jobs.start_watching()
 
     def unload(self) -> None:
         """Remove the provider and every GUI part this plugin added."""

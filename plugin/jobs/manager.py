@@ -89,19 +89,33 @@ class JobManager(QObject):
         self._watchers: dict[str, JobWatchTask] = {}
         self._tasks: set[QgsTask] = set()
         self.started = False
+        #: Background jobs are watched (needs an event loop that outlives the run: the GUI's).
+        self.watching = False
         #: This session's lock: other QGIS sessions on the profile leave its jobs alone.
         self.session = SessionLock(self.store.path.parent / SESSIONS_FOLDER)
         self.recorder.session = self.session.id
 
     # -- life cycle --------------------------------------------------------------------
 
-    def start(self, resume: bool = True) -> None:
-        """Record every job from now on; watch the unfinished ones again."""
+    def start(self, resume: bool = True, watch: bool = True) -> None:
+        """Record every job from now on; with ``watch``, watch background jobs (and, with
+        ``resume``, the unfinished ones of earlier sessions).
+
+        Headless (qgis_process) records only: the process ends right after its run, so
+        a watcher it started would die with it, or worse, mid-way; the next QGIS session
+        resumes the job.
+        """
         global _active  # noqa: PLW0603 - the session's manager, for the PyQGIS API
         self.session.acquire()
         set_job_listener(self.recorder)
         self.started = True
         _active = self
+        if watch:
+            self.start_watching(resume)
+
+    def start_watching(self, resume: bool = True) -> None:
+        """Watch background jobs from now on (the GUI calls this once it is up)."""
+        self.watching = True
         if resume:
             self.resume()
 
@@ -113,6 +127,7 @@ class JobManager(QObject):
         if _active is self:
             _active = None
         self.started = False
+        self.watching = False
         for task in list(self._watchers.values()):
             task.cancel()
         for task in list(self._tasks):
@@ -171,7 +186,7 @@ class JobManager(QObject):
                 watcher.cancel_job()
             return True
         record = self.store.get(job_id)
-        if record is None or not self.started:
+        if record is None or not self.started or not self.watching:
             return False
         algorithm = self._algorithm_or_notice(record)
         if algorithm is None:

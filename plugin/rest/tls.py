@@ -57,17 +57,23 @@ class PinnedCertificate:
         return prefixes
 
 
-def client_certificate_context(certificate: ClientCertificate) -> ssl.SSLContext:
+def client_certificate_context(
+    certificate: ClientCertificate, *, pinned: bool = False
+) -> ssl.SSLContext:
     """An SSL context presenting ``certificate`` (for :class:`TlsAdapter`).
 
     ``ssl`` loads keys from files only: the certificate and the *encrypted* key go to
     private temporary files (mode 0600) that are deleted as soon as they are loaded.
     Server verification stays with requests (``verify``), which loads its CA bundle
-    into this context.
+    into this context; for a ``pinned`` server there is no chain or name to check (the
+    fingerprint is), and urllib3 2 refuses a context that still checks host names.
     """
     from urllib3.util.ssl_ import create_urllib3_context
 
     context = create_urllib3_context()
+    if pinned:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
     folder = tempfile.mkdtemp(prefix="arcgis-gp-tls-")
     try:
         cert_file = Path(folder, "cert.pem")

@@ -335,7 +335,7 @@ class Transport:
             if pinned is not None:
                 pinned_adapter = TlsAdapter(
                     # a context of its own: urllib3 sets its verify mode per connection
-                    client_certificate_context(certificate) if certificate else None,
+                    client_certificate_context(certificate, pinned=True) if certificate else None,
                     pinned_sha256=pinned.sha256,
                     pool_connections=4,
                     pool_maxsize=self.pool_size,

@@ -50,10 +50,14 @@ def test_dropped_connection_mid_body(gpserver) -> None:
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
         requests.post(url, data={"f": "json", "Feature_Count": 200}, timeout=10)
     gpserver.set_fault("drop_connection", path="execute", mode="content_length", count=1)
-    short = requests.post(url, data={"f": "json", "Feature_Count": 200}, timeout=10)
-    assert len(short.content) < int(short.headers["Content-Length"])
-    with pytest.raises(json.JSONDecodeError):
-        json.loads(short.text)
+    try:
+        short = requests.post(url, data={"f": "json", "Feature_Count": 200}, timeout=10)
+    except requests.exceptions.ChunkedEncodingError:
+        pass  # urllib3 2 (QGIS 3.40's Debian) refuses a body shorter than Content-Length
+    else:  # urllib3 1.26 (Debian 12) hands it over short
+        assert len(short.content) < int(short.headers["Content-Length"])
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(short.text)
     ok = post(f"{gpserver.task_url('Analysis', 'LargeOutput')}/execute", Feature_Count=2)
     assert len(ok["results"][0]["value"]["features"]) == 2
 

@@ -58,10 +58,10 @@ def make_manager(
     """Start a manager over the test store; every one made is stopped at the end."""
     managers: list[JobManager] = []
 
-    def make(resume: bool = True) -> JobManager:
+    def make(resume: bool = True, watch: bool = True) -> JobManager:
         manager = JobManager(JobStore(store_path), project=lambda: project)
         managers.append(manager)
-        manager.start(resume=resume)
+        manager.start(resume=resume, watch=watch)
         return manager
 
     yield make

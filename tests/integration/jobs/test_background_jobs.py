@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import processing
-from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
 
 from arcgis_gp.plugin.jobs.model import JobState
 from arcgis_gp.plugin.provider.job_hooks import CONNECTION_PROPERTY, JOB_ID_PROPERTY
@@ -121,6 +121,24 @@ def test_a_restart_resumes_the_job_and_loads_its_results(
     layers = [layer for layer in _job_layers(project, job_id) if isinstance(layer, QgsVectorLayer)]
     assert len(layers) == 1
     assert layers[0].featureCount() == 3
+
+
+def test_a_headless_session_records_background_jobs_and_leaves_them_to_the_next(
+    make_manager, gpserver, three_points
+) -> None:
+    """qgis_process records a background job but does not watch it: the process ends
+    right after the run (QGIS 3.40's qgis_process crashed when a watcher started)."""
+    gpserver.job_queue_delay = 1.0
+    headless = make_manager(resume=False, watch=False)
+    job_id = _viewshed(three_points, "TEMPORARY_OUTPUT")
+    QgsApplication.processEvents()  # deliver the recorder's queued watch request
+    assert not headless.is_watched(job_id)
+    assert headless.job(job_id).state is JobState.RUNNING
+    headless.stop()
+
+    gui = make_manager(resume=True)  # the next QGIS session with a GUI
+    assert gui.is_watched(job_id)
+    assert _settled(gui, job_id).state is JobState.DOWNLOADED
 
 
 def test_a_job_the_server_forgot_is_marked_expired_not_polled_forever(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
@@ -64,3 +65,9 @@ def close(a: float, b: float) -> bool:
 def same_vertices(a: QgsGeometry, b: QgsGeometry) -> bool:
     va, vb = vertices(a), vertices(b)
     return len(va) == len(vb) and all(close(x, y) for pa, pb in zip(va, vb) for x, y in zip(pa, pb))
+
+
+def wkt(geometry: QgsGeometry, precision: int = 6) -> str:
+    """WKT as QGIS 3.22 writes it ("PointZ (1 2 3)"): QGIS 3.34+ writes "Point Z (1 2 3)",
+    the OGC spelling; the tests compare geometries, not spellings."""
+    return re.sub(r"(?<=[a-z]) (Z|M|ZM) \(", r"\1 (", geometry.asWkt(precision))

@@ -21,6 +21,8 @@ from qgis.PyQt.QtCore import QVariant
 from arcgis_gp.plugin.gptypes.errors import EsriJsonError
 from arcgis_gp.plugin.gptypes.featureset import FeatureSetReader, write_features_to_sink
 
+from .helpers import wkt
+
 W = QgsWkbTypes.Type
 T = QVariant.Type
 
@@ -132,7 +134,7 @@ def test_hasz_points_values(realworld_dir: Path) -> None:
         realworld_dir / "result/esridoc-GPFeatureRecordSetLayer-hasZ-points.json"
     )
     first, second = reader.features()
-    assert first.geometry().asWkt(6) == "PointZ (-104.36 34.657 10)"
+    assert wkt(first.geometry()) == "PointZ (-104.36 34.657 10)"
     assert second.geometry().constGet().z() == 11
     assert first["DateField"].toUTC().toString("yyyy-MM-ddTHH:mm:ss") == "1977-04-11T00:00:00"
     assert first["TextField"] == "a"
@@ -330,7 +332,7 @@ def test_write_features_to_a_geopackage(realworld_dir: Path, tmp_path: Path) -> 
     first = next(layer.getFeatures(QgsFeatureRequest().addOrderBy("OBJECTID")))
     assert first["TextField"] == "a"
     assert first["DateField"].toMSecsSinceEpoch() == 229564800000
-    assert first.geometry().asWkt(6) == "PointZ (-104.36 34.657 10)"
+    assert wkt(first.geometry()) == "PointZ (-104.36 34.657 10)"
 
 
 def test_write_features_to_sink_stops_when_canceled(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from qgis.core import QgsArcGisRestUtils, QgsGeometry, QgsWkbTypes
+from qgis.core import QgsArcGisRestUtils, QgsWkbTypes
 
 from arcgis_gp.plugin.gptypes.errors import EsriJsonError
 from arcgis_gp.plugin.gptypes.geometry import (
@@ -13,6 +13,8 @@ from arcgis_gp.plugin.gptypes.geometry import (
     geometry_from_esri,
     wkb_type_from_esri,
 )
+
+from .helpers import wkt
 
 W = QgsWkbTypes.Type
 POLYGON = "esriGeometryPolygon"
@@ -22,10 +24,6 @@ POLYLINE = "esriGeometryPolyline"
 def square(a: float, b: float, clockwise: bool = True) -> list[list[float]]:
     ring = [[a, a], [a, b], [b, b], [b, a], [a, a]]  # clockwise with y up
     return ring if clockwise else ring[::-1]
-
-
-def wkt(geometry: QgsGeometry) -> str:
-    return geometry.asWkt(6)
 
 
 @pytest.mark.parametrize(
