@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
 from processing.tools import dataobjects
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+
+#: Longest wait for the batch: a guard against hanging, not a speed check.
+GUARD_S = 60.0
+
+
+def _wait_until(condition) -> None:
+    end = time.monotonic() + GUARD_S
+    while not condition():
+        assert time.monotonic() < end, "the batch did not finish"
+        QgsApplication.processEvents()
+        time.sleep(0.02)
 
 
 def test_a_batch_of_three_buffers_gives_three_outputs(
@@ -31,6 +44,8 @@ def test_a_batch_of_three_buffers_gives_three_outputs(
             column = panel.parameter_to_column["Output_Polygons"]
             panel.tblParameters.cellWidget(row + 1, column).setValue(str(output))
         dialog.runAlgorithm()
+        # QGIS 3.22 runs the whole batch inside runAlgorithm; 3.40 runs it as a task.
+        _wait_until(lambda: QgsApplication.taskManager().countActiveTasks() == 0)
     finally:
         dialog.close()
         QgsProject.instance().removeMapLayer(three_points.id())
