@@ -14,13 +14,14 @@ RUNTIME      := metadata.txt __init__.py LICENSE README.md CHANGELOG.md plugin i
 APT_PACKAGES := python3-qgis qgis-providers qgis xvfb gdal-bin python3-venv
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup test lint demo bench package install clean help
+.PHONY: setup test test-newer-qgis lint demo bench package install clean help
 
 help:
 	@echo "make demo     run GP tasks through the plugin against the bundled server"
 	@echo "make test     install what is needed and run the test suite"
 	@echo "make lint     ruff"
 	@echo "make bench    benchmarks (figures go to tests/benchmarks/RESULTS.md)"
+	@echo "make test-newer-qgis  make test against QGIS 3.40 in a Debian trixie chroot (root)"
 	@echo "make package  dist/$(PLUGIN)-$(VERSION).zip for the QGIS plugin repository"
 	@echo "make install  copy the plugin into the QGIS profile '$(QGIS_PROFILE)'"
 	@echo "make clean    remove build and test artefacts"
@@ -34,6 +35,9 @@ $(VENV)/.installed: requirements-dev.txt scripts/setup.sh
 test: setup
 	$(PY) -m pytest -m "not gui" $(PYTEST_ARGS)
 	env -u QT_QPA_PLATFORM xvfb-run -a $(PY) -m pytest -m gui -o qgis_gui_enabled=true $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test-newer-qgis:
+	bash scripts/test-newer-qgis.sh
 
 lint: setup
 	$(VENV)/bin/ruff check .

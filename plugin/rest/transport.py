@@ -684,13 +684,16 @@ def _never_connected(error: BaseException) -> bool:
 def _describe(error: BaseException) -> str:
     """A short reason from a requests/urllib3 exception chain (no URL: added separately)."""
     text = str(error)
+    cut = "the connection was dropped before the answer was complete"
     for marker in ("Connection refused", "RemoteDisconnected", "Connection reset",
-                   "IncompleteRead", "Name or service not known", "timed out",
+                   "IncompleteRead", "Response ended prematurely",  # urllib3 1.26 / 2
+                   "Name or service not known", "timed out",
                    "Connection aborted", "BrokenPipe"):  # fmt: skip
         if marker.lower() in text.lower():
             return {
                 "RemoteDisconnected": "the server closed the connection without answering",
-                "IncompleteRead": "the connection was dropped before the answer was complete",
+                "IncompleteRead": cut,
+                "Response ended prematurely": cut,
                 "Name or service not known": "the host name could not be resolved",
             }.get(marker, marker.lower())
     return re.sub(r"\s+", " ", text)[:300] or type(error).__name__

@@ -17,7 +17,7 @@ from arcgis_gp.plugin.rest import (
     parse_json_response,
     redact_url,
 )
-from arcgis_gp.plugin.rest.transport import error_from_json
+from arcgis_gp.plugin.rest.transport import _describe, error_from_json
 
 URL = "https://gis.example.com/arcgis/rest/services/A/GPServer/T/execute"
 
@@ -180,3 +180,16 @@ def test_unknown_job_messages(text, unknown_job):
     from arcgis_gp.plugin.rest.client import _UNKNOWN_JOB
 
     assert bool(_UNKNOWN_JOB.search(text)) is unknown_job
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # urllib3 1.26 (Debian 12) and urllib3 2 (Debian 13) say the same thing differently
+        "('Connection broken: IncompleteRead(22043 bytes read, 22043 more expected)', ...)",
+        "Response ended prematurely",
+    ],
+)
+def test_a_cut_answer_reads_the_same_whatever_urllib3_says(raw: str) -> None:
+    error = requests.exceptions.ChunkedEncodingError(raw)
+    assert _describe(error) == "the connection was dropped before the answer was complete"
