@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -205,16 +204,15 @@ def test_odd_field_names_and_edge_values_round_trip(names, text, integer, double
     values = {"string": text, "integer": integer, "double": double}
     layer = memory_layer(uri, [([values[kind] for _, kind in columns], "Point(7 47)")])
     assert [f.name() for f in layer.fields()] == names, "the memory provider kept the names"
+    held = next(layer.getFeatures())
     _, features, _ = round_trip(layer)
     assert len(features) == 1
     got = features[0]
     for name, kind in columns:
         assert got.fields().indexOf(name) >= 0, (name, got.fields().names())
-        value = got[name]
-        if kind == "double" and math.isfinite(values[kind]):
-            assert value == values[kind]
-        else:
-            assert value == values[kind]
+        assert got[name] == held[name]  # what QGIS holds comes back
+        if kind != "string" or "\x00" not in text:  # QGIS 3.40 cuts strings at a NUL
+            assert got[name] == values[kind]
 
 
 def _uri_quote(name: str) -> str:
