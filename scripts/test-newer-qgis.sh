@@ -17,8 +17,11 @@ if [ ! -x "$CHROOT/usr/bin/python3" ]; then
 fi
 
 unmount() {  # never leave the host's /dev mounted inside a folder someone may delete
+  sleep 1  # processes of the run (Xvfb) may still be closing their devices
   for point in dev sys proc; do
-    mountpoint -q "$CHROOT/$point" && umount -R "$CHROOT/$point" || true
+    if mountpoint -q "$CHROOT/$point"; then
+      umount -R "$CHROOT/$point" 2>/dev/null || umount -R -l "$CHROOT/$point"
+    fi
   done
 }
 trap unmount EXIT
