@@ -107,9 +107,9 @@ def accepted_certificate(url: str) -> PinnedCertificate | None:
         return None
     port = parts.port or 443
     config = QgsApplication.authManager().sslCertCustomConfigByHost(f"{parts.hostname}:{port}")
-    if config.isNull() or config.sslCertificate().isNull():
-        return None
     certificate = config.sslCertificate()
+    if config.isNull() or certificate.isNull():
+        return None
     ignored = set(config.sslIgnoredErrorEnums())
     now = QDateTime.currentDateTimeUtc()
     if certificate.expiryDate() < now and QSslError.SslError.CertificateExpired not in ignored:

@@ -99,10 +99,6 @@ class JobRecord:
     #: other session resumes it while that one runs.
     session: str = ""
 
-    @property
-    def display_task(self) -> str:
-        return f"{self.service_path}/{self.task_name}"
-
     def elapsed(self, now: float | None = None) -> float:
         """Seconds from submission to the end (or to now, while it runs)."""
         end = self.finished if self.finished is not None else (now or time.time())
