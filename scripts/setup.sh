@@ -19,7 +19,7 @@ if ! have_qgis || ! command -v xvfb-run >/dev/null || ! command -v ogr2ogr >/dev
       echo "setup: installing Debian packages: ${missing[*]}"
       sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
       $sudo_cmd apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
     fi
   else
     cat >&2 <<MSG
