@@ -76,3 +76,41 @@ def test_zip_installs_into_a_fresh_profile_and_loads(plugin_zip: Path, tmp_path:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "LOADED ArcGIS Geoprocessing" in result.stdout
+
+
+def _plugin_manager_accepts(qgis_version: str) -> bool:
+    """What QGIS's plugin manager answers for metadata.txt on a QGIS of that version."""
+    import configparser
+
+    from qgis.core import QgsApplication
+
+    sys.path.insert(0, str(Path(QgsApplication.pkgDataPath()) / "python"))
+    try:
+        from pyplugin_installer.version_compare import isCompatible
+    finally:
+        sys.path.pop(0)
+    metadata = configparser.ConfigParser()
+    metadata.read(ROOT / "metadata.txt", encoding="utf-8")
+    general = metadata["general"]
+    return isCompatible(
+        qgis_version, general["qgisMinimumVersion"], general.get("qgisMaximumVersion", "")
+    )
+
+
+@pytest.mark.parametrize("version", ["3.22.0", "3.40.6", "3.44.16", "4.0.0", "4.2.1"])
+def test_plugin_manager_offers_it_from_3_22_to_qgis_4(qgis_app, version: str) -> None:
+    assert _plugin_manager_accepts(version)
+
+
+@pytest.mark.parametrize("version", ["3.20.3", "5.0.0"])
+def test_plugin_manager_refuses_versions_outside_the_range(qgis_app, version: str) -> None:
+    assert not _plugin_manager_accepts(version)
+
+
+def test_metadata_declares_qt6_support() -> None:
+    import configparser
+
+    metadata = configparser.ConfigParser()
+    metadata.read(ROOT / "metadata.txt", encoding="utf-8")
+    assert metadata["general"].getboolean("supportsQt6")
+    assert "skeleton" not in metadata["general"]["changelog"].lower()
