@@ -18,6 +18,7 @@ from typing import Any
 from qgis.core import QgsFields
 from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, Qt, QTime, QVariant
 
+from .compat import VariantType
 from .fields import (
     BLOB,
     DATE,
@@ -224,13 +225,13 @@ class AttributeEncoder:
             if index == oid_index:
                 self._oid_pos = position
             variant = field.type()
-            if variant == QVariant.Type.Bool:
+            if variant == VariantType.Bool:
                 self._converters.append((position, _bool_to_int))
-            elif variant == QVariant.Type.DateTime:
+            elif variant == VariantType.DateTime:
                 self._converters.append((position, _datetime_to_ms))
-            elif variant == QVariant.Type.Date:
+            elif variant == VariantType.Date:
                 self._converters.append((position, _date_to_ms))
-            elif variant in (QVariant.Type.List, QVariant.Type.StringList, QVariant.Type.Map):
+            elif variant in (VariantType.List, VariantType.StringList, VariantType.Map):
                 self._converters.append((position, _to_json_text))
             self._keep.append(index)
             self._names.append(field.name())

@@ -66,3 +66,15 @@ NUMBER_INTEGER = NumberType.Integer
 NUMBER_DOUBLE = NumberType.Double
 FILE_FILE = FileBehavior.File
 DATETIME_DATETIME = DateTimeType.DateTime
+
+# Field value types. QGIS 3.38 moved QgsField to QMetaType.Type (the only spelling a Qt6
+# build has); older QGIS wants QVariant's constants, which QGIS's PyQt5 -> PyQt6 checker
+# accepts only unqualified (``QVariant.Int``), since Qt6 builds of QGIS alias those names.
+if Qgis.versionInt() >= 33800:
+    from qgis.PyQt.QtCore import QMetaType
+
+    VariantType = QMetaType.Type
+else:
+    from qgis.PyQt.QtCore import QVariant
+
+    VariantType = QVariant

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from qgis.core import QgsField, QgsFields
-from qgis.PyQt.QtCore import QVariant
+
+from .compat import VariantType
 
 OID = "esriFieldTypeOID"
 GEOMETRY = "esriFieldTypeGeometry"
@@ -29,28 +30,28 @@ STRING = "esriFieldTypeString"
 #: Esri type -> (QVariant type, QGIS type name). typeName uses the memory
 #: provider's names so a QgsFields from here builds memory layers unchanged.
 _TO_QGIS = {
-    OID: (QVariant.Type.LongLong, "int8"),
-    "esriFieldTypeSmallInteger": (QVariant.Type.Int, "integer"),
-    "esriFieldTypeInteger": (QVariant.Type.Int, "integer"),
-    "esriFieldTypeBigInteger": (QVariant.Type.LongLong, "int8"),
-    "esriFieldTypeSingle": (QVariant.Type.Double, "double"),
-    "esriFieldTypeDouble": (QVariant.Type.Double, "double"),
-    STRING: (QVariant.Type.String, "string"),
-    DATE: (QVariant.Type.DateTime, "datetime"),
-    TIMESTAMP_OFFSET: (QVariant.Type.DateTime, "datetime"),
-    DATE_ONLY: (QVariant.Type.Date, "date"),
-    TIME_ONLY: (QVariant.Type.Time, "time"),
-    "esriFieldTypeGUID": (QVariant.Type.String, "string"),
-    "esriFieldTypeGlobalID": (QVariant.Type.String, "string"),
-    "esriFieldTypeXML": (QVariant.Type.String, "string"),
-    BLOB: (QVariant.Type.ByteArray, "binary"),
-    "esriFieldTypeRaster": (QVariant.Type.ByteArray, "binary"),
+    OID: (VariantType.LongLong, "int8"),
+    "esriFieldTypeSmallInteger": (VariantType.Int, "integer"),
+    "esriFieldTypeInteger": (VariantType.Int, "integer"),
+    "esriFieldTypeBigInteger": (VariantType.LongLong, "int8"),
+    "esriFieldTypeSingle": (VariantType.Double, "double"),
+    "esriFieldTypeDouble": (VariantType.Double, "double"),
+    STRING: (VariantType.String, "string"),
+    DATE: (VariantType.DateTime, "datetime"),
+    TIMESTAMP_OFFSET: (VariantType.DateTime, "datetime"),
+    DATE_ONLY: (VariantType.Date, "date"),
+    TIME_ONLY: (VariantType.Time, "time"),
+    "esriFieldTypeGUID": (VariantType.String, "string"),
+    "esriFieldTypeGlobalID": (VariantType.String, "string"),
+    "esriFieldTypeXML": (VariantType.String, "string"),
+    BLOB: (VariantType.ByteArray, "binary"),
+    "esriFieldTypeRaster": (VariantType.ByteArray, "binary"),
 }
 _GUID_LENGTH = 38  # "{8-4-4-4-12}"
 
 #: Names that mark an integer field of the source as its object id.
 OID_NAMES = frozenset({"objectid", "oid", "fid"})
-_INTEGER_TYPES = (QVariant.Type.Int, QVariant.Type.LongLong, QVariant.Type.UInt)
+_INTEGER_TYPES = (VariantType.Int, VariantType.LongLong, VariantType.UInt)
 
 
 def esri_field_type(field: dict | QgsField) -> str:
@@ -68,9 +69,9 @@ def field_from_esri(field_json: dict) -> QgsField | None:
     esri_type = esri_field_type(field_json)
     if esri_type == GEOMETRY:
         return None
-    variant, type_name = _TO_QGIS.get(esri_type, (QVariant.Type.String, "string"))
+    variant, type_name = _TO_QGIS.get(esri_type, (VariantType.String, "string"))
     length = field_json.get("length")
-    if variant != QVariant.Type.String or not isinstance(length, int) or length < 0:
+    if variant != VariantType.String or not isinstance(length, int) or length < 0:
         length = 0
     if esri_type in ("esriFieldTypeGUID", "esriFieldTypeGlobalID") and not length:
         length = _GUID_LENGTH
@@ -123,21 +124,21 @@ def esri_field(field: QgsField, *, big_integer: bool = False) -> dict | None:
     """The Esri definition of one QGIS field; None for fields Esri JSON cannot carry."""
     variant = field.type()
     definition: dict = {"name": field.name()}
-    if variant in (QVariant.Type.Int, QVariant.Type.UInt):
+    if variant in (VariantType.Int, VariantType.UInt):
         definition["type"] = "esriFieldTypeInteger"
-    elif variant in (QVariant.Type.LongLong, QVariant.Type.ULongLong):
+    elif variant in (VariantType.LongLong, VariantType.ULongLong):
         definition["type"] = "esriFieldTypeBigInteger" if big_integer else "esriFieldTypeDouble"
-    elif variant == QVariant.Type.Double:
+    elif variant == VariantType.Double:
         definition["type"] = "esriFieldTypeDouble"
-    elif variant == QVariant.Type.Bool:
+    elif variant == VariantType.Bool:
         definition["type"] = "esriFieldTypeSmallInteger"
-    elif variant in (QVariant.Type.DateTime, QVariant.Type.Date):
+    elif variant in (VariantType.DateTime, VariantType.Date):
         definition["type"] = DATE
-    elif variant == QVariant.Type.ByteArray:
+    elif variant == VariantType.ByteArray:
         return None
     else:  # String, Time ("HH:mm:ss"), lists and maps (JSON text), anything else
         definition["type"] = STRING
-        if variant == QVariant.Type.String and field.length() > 0:
+        if variant == VariantType.String and field.length() > 0:
             definition["length"] = field.length()
     definition["alias"] = field.alias() or field.name()
     return definition

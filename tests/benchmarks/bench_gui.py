@@ -108,7 +108,7 @@ def main() -> int:
             manager = QgsApplication.taskManager()
             QTimer.singleShot(0, lambda: [manager.addTask(k[3]) for k in keep])
             QTimer.singleShot(180_000, lambda: app.exit(1))  # a hung job must not hang make bench
-            code = app.exec_()
+            code = app.exec()
             seconds = time.perf_counter() - start
             heartbeat.stop()
             succeeded = sum(1 for ok, _ in results if ok)

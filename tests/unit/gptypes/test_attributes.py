@@ -7,8 +7,8 @@ import os
 import time
 
 import pytest
-from qgis.core import QgsArcGisRestUtils, QgsField, QgsFields
-from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, Qt, QTime, QVariant
+from qgis.core import NULL, QgsArcGisRestUtils, QgsField, QgsFields
+from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, Qt, QTime
 
 from arcgis_gp.plugin.gptypes.attributes import (
     AttributeDecoder,
@@ -18,9 +18,10 @@ from arcgis_gp.plugin.gptypes.attributes import (
     esri_json_default,
     time_from_esri,
 )
+from arcgis_gp.plugin.gptypes.compat import VariantType
 
 ISO = Qt.DateFormat.ISODateWithMs
-T = QVariant.Type
+T = VariantType
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_encoder_fills_null_oids_with_the_ordinal() -> None:
     fields = QgsFields()
     fields.append(QgsField("OBJECTID", T.Int))
     encoder = AttributeEncoder(fields)
-    assert encoder.encode([QVariant()], 3) == {"OBJECTID": 3}
+    assert encoder.encode([NULL], 3) == {"OBJECTID": 3}
     assert encoder.encode([42], 4) == {"OBJECTID": 42}
 
 
@@ -122,7 +123,7 @@ def test_json_default_for_qt_values() -> None:
     assert esri_json_default(utc) == utc.toMSecsSinceEpoch() == 1577934245006
     assert esri_json_default(QDate(2020, 1, 2)) == 1577923200000
     assert esri_json_default(QTime(1, 2, 3)) == "01:02:03"
-    assert esri_json_default(QVariant()) is None
+    assert esri_json_default(NULL) is None
     assert esri_json_default(QDateTime()) is None
     with pytest.raises(TypeError):
         esri_json_default(object())

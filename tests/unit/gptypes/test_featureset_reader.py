@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from qgis.core import (
+    NULL,
     QgsCoordinateTransformContext,
     QgsFeatureRequest,
     QgsProcessingFeedback,
@@ -16,15 +17,15 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
+from arcgis_gp.plugin.gptypes.compat import VariantType
 from arcgis_gp.plugin.gptypes.errors import EsriJsonError
 from arcgis_gp.plugin.gptypes.featureset import FeatureSetReader, write_features_to_sink
 
 from .helpers import wkt
 
 W = QgsWkbTypes.Type
-T = QVariant.Type
+T = VariantType
 
 #: every real-world response that holds features: file -> what must come out
 EXPECTED = {
@@ -169,7 +170,7 @@ def test_feature_collection_curve_rings(realworld_dir: Path) -> None:
     for feature in reader.features():
         assert feature.geometry().area() == pytest.approx(feature["Shape_Area"], rel=1e-4)
         assert feature.geometry().isGeosValid()
-        assert feature["UserName"] is None or feature["UserName"] == QVariant()
+        assert feature["UserName"] is None or feature["UserName"] == NULL
 
 
 def test_exceeded_transfer_limit(realworld_dir: Path) -> None:

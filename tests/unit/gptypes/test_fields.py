@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from qgis.core import QgsArcGisRestUtils, QgsField, QgsFields
-from qgis.PyQt.QtCore import QVariant
 
+from arcgis_gp.plugin.gptypes.compat import VariantType
 from arcgis_gp.plugin.gptypes.fields import (
     FieldInference,
     esri_field_type,
@@ -13,7 +13,7 @@ from arcgis_gp.plugin.gptypes.fields import (
     fields_to_esri,
 )
 
-T = QVariant.Type
+T = VariantType
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_length_alias_shape_and_duplicates() -> None:
     assert fields.at(0).alias() == ""  # same as the name: no alias
 
 
-def _fields(*specs: tuple[str, QVariant.Type]) -> QgsFields:
+def _fields(*specs: tuple[str, object]) -> QgsFields:
     fields = QgsFields()
     for name, variant in specs:
         fields.append(QgsField(name, variant))
