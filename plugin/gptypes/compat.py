@@ -68,13 +68,47 @@ FILE_FILE = FileBehavior.File
 DATETIME_DATETIME = DateTimeType.DateTime
 
 # Field value types. QGIS 3.38 moved QgsField to QMetaType.Type (the only spelling a Qt6
-# build has); older QGIS wants QVariant's constants, which QGIS's PyQt5 -> PyQt6 checker
-# accepts only unqualified (``QVariant.Int``), since Qt6 builds of QGIS alias those names.
+# build has, where text is ``QString``); older QGIS wants QVariant's constants, which QGIS's
+# PyQt5 -> PyQt6 checker accepts only unqualified (``QVariant.Int``).
 if Qgis.versionInt() >= 33800:
     from qgis.PyQt.QtCore import QMetaType
 
-    VariantType = QMetaType.Type
+    _META = QMetaType.Type
+    _NAMES = {
+        "Int": "Int", "UInt": "UInt", "LongLong": "LongLong", "ULongLong": "ULongLong",
+        "Double": "Double", "Bool": "Bool", "String": "QString", "Date": "QDate",
+        "DateTime": "QDateTime", "Time": "QTime", "ByteArray": "QByteArray",
+        "List": "QVariantList", "StringList": "QStringList", "Map": "QVariantMap",
+        "Invalid": "UnknownType",
+    }  # fmt: skip
 else:
     from qgis.PyQt.QtCore import QVariant
 
-    VariantType = QVariant
+    _META = QVariant
+    _NAMES = {
+        name: name
+        for name in (
+            "Int", "UInt", "LongLong", "ULongLong", "Double", "Bool", "String", "Date",
+            "DateTime", "Time", "ByteArray", "List", "StringList", "Map", "Invalid",
+        )
+    }  # fmt: skip
+
+
+class VariantType:
+    """The field value types this plugin uses, spelled as the running QGIS wants them."""
+
+    Int = getattr(_META, _NAMES["Int"])
+    UInt = getattr(_META, _NAMES["UInt"])
+    LongLong = getattr(_META, _NAMES["LongLong"])
+    ULongLong = getattr(_META, _NAMES["ULongLong"])
+    Double = getattr(_META, _NAMES["Double"])
+    Bool = getattr(_META, _NAMES["Bool"])
+    String = getattr(_META, _NAMES["String"])
+    Date = getattr(_META, _NAMES["Date"])
+    DateTime = getattr(_META, _NAMES["DateTime"])
+    Time = getattr(_META, _NAMES["Time"])
+    ByteArray = getattr(_META, _NAMES["ByteArray"])
+    List = getattr(_META, _NAMES["List"])
+    StringList = getattr(_META, _NAMES["StringList"])
+    Map = getattr(_META, _NAMES["Map"])
+    Invalid = getattr(_META, _NAMES["Invalid"])
