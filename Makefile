@@ -14,14 +14,16 @@ RUNTIME      := metadata.txt __init__.py LICENSE README.md CHANGELOG.md plugin i
 APT_PACKAGES := python3-qgis qgis-providers qgis xvfb gdal-bin python3-venv
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup test test-newer-qgis lint demo bench package install clean help
+.PHONY: setup test test-newer-qgis test-qt6 check-qt6 lint demo bench package install clean help
 
 help:
 	@echo "make demo     run GP tasks through the plugin against the bundled server"
 	@echo "make test     install what is needed and run the test suite"
 	@echo "make lint     ruff"
 	@echo "make bench    benchmarks (figures go to tests/benchmarks/RESULTS.md)"
-	@echo "make test-newer-qgis  make test against QGIS 3.40 in a Debian trixie chroot (root)"
+	@echo "make test-newer-qgis  make test against QGIS 3.40 and 3.44 (Qt5) in Debian chroots (root)"
+	@echo "make test-qt6 make test against QGIS 3.44 built with Qt6 in a Debian chroot (root, hours)"
+	@echo "make check-qt6  QGIS's pyqt5_to_pyqt6 checker over plugin/ and tests/"
 	@echo "make package  dist/$(PLUGIN)-$(VERSION).zip for the QGIS plugin repository"
 	@echo "make install  copy the plugin into the QGIS profile '$(QGIS_PROFILE)'"
 	@echo "make clean    remove build and test artefacts"
@@ -36,8 +38,19 @@ test: setup
 	$(PY) -m pytest -m "not gui" $(PYTEST_ARGS)
 	env -u QT_QPA_PLATFORM xvfb-run -a $(PY) -m pytest -m gui -o qgis_gui_enabled=true $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
+# QGIS lines tested by test-newer-qgis (Debian binary packages, Qt5).
+NEWER_QGIS ?= 3.40 3.44
 test-newer-qgis:
-	bash scripts/test-newer-qgis.sh
+	set -e; for line in $(NEWER_QGIS); do bash scripts/test-newer-qgis.sh $$line; done
+
+# Builds QGIS with Qt6 once (hours on 2 cores; resumes where it stopped), then tests.
+test-qt6:
+	bash scripts/build-qgis-qt6.sh all
+
+# QGIS's own PyQt5 -> PyQt6 migration checker, from QGIS's source package (not copied
+# here): scripts/pyqt5_to_pyqt6/pyqt5_to_pyqt6.py. Default: the sources test-qt6 fetched.
+check-qt6:
+	bash scripts/check-qt6.sh $(PYQT6_CHECKER)
 
 lint: setup
 	$(VENV)/bin/ruff check .
