@@ -194,3 +194,29 @@ def test_a_feature_class_filter_refuses_other_geometry_types(provider, gpserver)
     with pytest.raises(QgsProcessingException, match="esriGeometryPoint"):
         processing.run(PREFIX + "oddfilters", {"Points": lines})
     assert not _executes(gpserver, "OddFilters")
+
+
+def test_a_model_that_leaves_the_unit_out_sends_the_tasks_unit(provider, gpserver) -> None:
+    """A model built in code (or by hand) may give a GP task its number but no unit."""
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelParameter,
+    )
+
+    from arcgis_gp.plugin.gptypes.compat import NUMBER_DOUBLE
+
+    model = QgsProcessingModelAlgorithm("units", "tests")
+    model.addModelParameter(
+        QgsProcessingParameterNumber("distance", "Distance", NUMBER_DOUBLE),
+        QgsProcessingModelParameter("distance"),
+    )
+    child = QgsProcessingModelChildAlgorithm(PREFIX + "unitdefaults")
+    child.setChildId("units")
+    child.addParameterSources(
+        "Distance", [QgsProcessingModelChildParameterSource.fromModelParameter("distance")]
+    )
+    model.addChildAlgorithm(child)
+    processing.run(model, {"distance": 7})
+    assert _sent(gpserver, "UnitDefaults", "Distance") == {"distance": 7, "units": "esriMiles"}
