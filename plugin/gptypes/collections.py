@@ -27,7 +27,11 @@ from .base import (
     make_output,
 )
 from .compat import SOURCE_ANY_GEOMETRY, SOURCE_RASTER
-from .features import accepted_geometry_types, encode_source_to_feature_set
+from .features import (
+    accepted_geometry_types,
+    check_geometry_type,
+    encode_source_to_feature_set,
+)
 
 LAYER_ITEM_TYPES = {
     "GPFeatureRecordSetLayer": SOURCE_ANY_GEOMETRY,
@@ -141,6 +145,9 @@ class MultiValueType(GPTypeHandler):
             return [convert_item(item, value) for value in values]
         if item == "GPFeatureRecordSetLayer":
             layers = ctx.algorithm.parameterAsLayerList(ctx.parameters, param.name, ctx.context)
+            for layer in layers:
+                if hasattr(layer, "wkbType"):
+                    check_geometry_type(param, layer.wkbType())
             return [encode_source_to_feature_set(layer, ctx, param) for layer in layers]
         if item in LAYER_ITEM_TYPES:
             raise bad_input(param, "lists of rasters cannot be sent yet")
@@ -171,6 +178,9 @@ def _cell_problem(value: Any, flt: Any) -> str | None:
     """
     if value in (None, "") or flt is None:  # an empty cell is no value to check
         return None
+    if isinstance(value, dict):  # a unit's number: {"distance" | "area" | "time": n, ...}
+        number = next((value[k] for k in ("distance", "area", "time") if k in value), None)
+        return _out_of_range(number, filters.range_bounds(flt))
     problem = _out_of_range(value, filters.range_bounds(flt))
     if problem:
         return problem

@@ -51,6 +51,14 @@ _HONOURED = {
     "GPValueTable": {COMPOSITE},
 }
 
+#: What a list (GPMultiValue:T) can honour, by its item type T.
+_HONOURED_IN_LISTS = {
+    "GPLong": {RANGE, CODED_VALUE},
+    "GPDouble": {RANGE, CODED_VALUE},
+    "GPString": {CODED_VALUE},
+    "GPFeatureRecordSetLayer": {FEATURE_CLASS},
+}
+
 #: Field types by the family QGIS can filter on (QgsProcessingParameterField's types).
 NUMERIC, TEXT, DATE, OTHER = "numeric", "string", "date", "other"
 _FIELD_FAMILIES = {
@@ -235,7 +243,8 @@ def _notes_for(data_type: str, flt: Any, label: str) -> list[str]:
     if filter_kind == CODED_VALUE and any(entry.is_layer for entry in coded_values(flt)):
         names = ", ".join(entry.name for entry in coded_values(flt))
         return [f"{label}: the server offers the layers {names}; any layer of that schema is sent"]
-    if filter_kind not in _HONOURED.get(base, set()):
+    honoured = _HONOURED_IN_LISTS if data_type.startswith("GPMultiValue:") else _HONOURED
+    if filter_kind not in honoured.get(base, set()):
         return [f"{label}: a {filter_kind!r} filter on {data_type} is left to the server"]
     if filter_kind == RANGE and range_bounds(flt) is None:
         return [f"{label}: a range filter without usable bounds is ignored"]

@@ -169,6 +169,11 @@ def test_notes_name_what_is_left_to_the_server() -> None:
     assert "polygonZ_FeatureToPoint1, polylinesZM1" in layers[0]
     assert filters.notes(parameter("GPLong", EXAMPLES["range"])) == []
     assert filters.notes(parameter("GPLinearUnit", EXAMPLES["range"])) == []
+    assert filters.notes(parameter("GPMultiValue:GPLong", EXAMPLES["range"])) == []
+    assert (
+        "left to the server"
+        in filters.notes(parameter("GPMultiValue:GPDataFile", EXAMPLES["file"]))[0]
+    )
 
 
 @pytest.mark.parametrize(
