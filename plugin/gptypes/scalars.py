@@ -399,7 +399,7 @@ class UnitType(GPTypeHandler):
         units.setFlags(number.flags())
         units.setHelp(
             f"Unit of '{display_name(param)}' (Esri unit name); "
-            f"when left out, {self.default_unit(param)}, the task's default."
+            f"a run that gives none sends {self.default_unit(param)}."
         )
         units.setMetadata({**units.metadata(), "arcgis_gp": number.metadata()["arcgis_gp"]})
         return [number, units]
