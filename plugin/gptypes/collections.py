@@ -14,6 +14,7 @@ from qgis.core import (
 )
 
 from ..rest.model import GPParameter
+from . import filters
 from .base import (
     OMIT,
     DecodeContext,
@@ -26,7 +27,11 @@ from .base import (
     make_output,
 )
 from .compat import SOURCE_ANY_GEOMETRY, SOURCE_RASTER
-from .features import encode_source_to_feature_set
+from .features import (
+    accepted_geometry_types,
+    check_geometry_type,
+    encode_source_to_feature_set,
+)
 
 LAYER_ITEM_TYPES = {
     "GPFeatureRecordSetLayer": SOURCE_ANY_GEOMETRY,
@@ -34,10 +39,19 @@ LAYER_ITEM_TYPES = {
 }
 
 
+_STRING_TYPES = frozenset({"GPString", "GPStringHidden", "GPSQLExpression"})
+
+
 def convert_item(data_type: str, value: Any) -> Any:
-    """One list item or table cell as the REST API wants it for its GP type."""
-    if value is None or value == "":
+    """One list item or table cell as the REST API wants it for its GP type.
+
+    An empty cell is ``null``, except in a string column, where the REST reference asks
+    for ``""`` (GPValueTable, "array of arrays syntax").
+    """
+    if value is None:
         return None
+    if value == "":
+        return "" if data_type in _STRING_TYPES else None
     if data_type == "GPLong":
         return int(float(value))
     if data_type == "GPDouble":
@@ -64,6 +78,22 @@ def _as_json_text(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def _layer_type(param: GPParameter, item: str) -> Any:
+    """The layer type of a list of layers: one geometry type when a featureClass filter
+    (or the template) allows only one, else any layer of the item's kind."""
+    if item != "GPFeatureRecordSetLayer":
+        return LAYER_ITEM_TYPES[item]
+    types = accepted_geometry_types(param)
+    return types[0] if len(types) == 1 else SOURCE_ANY_GEOMETRY
+
+
+def _out_of_range(value: Any, bounds: tuple[float | None, float | None] | None) -> str | None:
+    """Why a number breaks a range filter (None for other values or no range)."""
+    if bounds is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return filters.out_of_range(value, bounds)
+
+
 class MultiValueType(GPTypeHandler):
     """GPMultiValue:T: several choices, several layers, or a list of T typed as text."""
 
@@ -72,8 +102,8 @@ class MultiValueType(GPTypeHandler):
     def input_parameters(self, param: GPParameter) -> list[Any]:
         item = param.item_type or "GPString"
         default = param.default_value if isinstance(param.default_value, list) else None
-        if param.choice_list:
-            options = [str(choice) for choice in param.choice_list]
+        options = filters.choices(param)
+        if options:
             definition = QgsProcessingParameterEnum(
                 param.name,
                 display_name(param),
@@ -87,7 +117,7 @@ class MultiValueType(GPTypeHandler):
             definition = QgsProcessingParameterMultipleLayers(
                 param.name,
                 display_name(param),
-                LAYER_ITEM_TYPES[item],
+                _layer_type(param, item),
                 optional=not param.is_required,
             )
         else:
@@ -101,32 +131,90 @@ class MultiValueType(GPTypeHandler):
         if isinstance(definition, QgsProcessingParameterString):
             how = f"A list of {item}: a JSON array, or items separated by ';'."
             definition.setHelp(f"{definition.help()}\n{how}".strip())
+        names = filters.coded_names_help(param.filter)
+        if names:
+            definition.setHelp(f"{definition.help()}\n{names}".strip())
         return [definition]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):
             return OMIT
         item = param.item_type or "GPString"
-        if param.choice_list:
+        if filters.choices(param):
             values = ctx.algorithm.parameterAsEnumStrings(ctx.parameters, param.name, ctx.context)
             return [convert_item(item, value) for value in values]
         if item == "GPFeatureRecordSetLayer":
             layers = ctx.algorithm.parameterAsLayerList(ctx.parameters, param.name, ctx.context)
+            for layer in layers:
+                if hasattr(layer, "wkbType"):
+                    check_geometry_type(param, layer.wkbType())
             return [encode_source_to_feature_set(layer, ctx, param) for layer in layers]
         if item in LAYER_ITEM_TYPES:
             raise bad_input(param, "lists of rasters cannot be sent yet")
         text = ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
         try:
-            items = split_list_text(text)
-            return [convert_item(item, value) for value in items]
+            values = [convert_item(item, value) for value in split_list_text(text)]
         except ValueError as exc:
             raise bad_input(param, f"not a list of {item}: {exc}") from exc
+        bounds = filters.range_bounds(param.filter)
+        for value in values:
+            problem = _out_of_range(value, bounds)
+            if problem:
+                raise bad_input(param, problem)
+        return values
 
     def output_definitions(self, param: GPParameter) -> list[Any]:
         return [make_output(QgsProcessingOutputString, param)]
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
         return {param.name: _as_json_text(result.value())}
+
+
+def _cell_problem(value: Any, flt: Any) -> str | None:
+    """Why a table cell breaks its column's range or codedValue filter (None: it keeps it).
+
+    Matrix cells are free text, so these are checked here, with the column named, rather
+    than left to a server error about the whole table.
+    """
+    if value in (None, "") or flt is None:  # an empty cell is no value to check
+        return None
+    if isinstance(value, dict):  # a unit's number: {"distance" | "area" | "time": n, ...}
+        number = next((value[k] for k in ("distance", "area", "time") if k in value), None)
+        return _out_of_range(number, filters.range_bounds(flt))
+    problem = _out_of_range(value, filters.range_bounds(flt))
+    if problem:
+        return problem
+    codes = [str(entry.value) for entry in filters.value_codes(flt)]
+    if codes and str(value) not in codes:
+        return f"{value!r} is not one of {', '.join(codes)}"
+    return None
+
+
+def _column_rules(param: GPParameter) -> str:
+    """The columns' filters, in words, for the parameter's help."""
+    rules = []
+    for column, flt in zip(param.parameter_infos, filters.column_filters(param)):
+        label = column.display_name or column.name
+        bounds = filters.range_bounds(flt)
+        codes = filters.value_codes(flt)
+        if bounds is not None:
+            low, high = bounds
+            rules.append(f"{label}: from {_bound(low)} to {_bound(high)}")
+        elif codes:
+            rules.append(f"{label}: one of " + ", ".join(_code_text(entry) for entry in codes))
+        elif filters.kind(flt) in (filters.FEATURE_CLASS, filters.FILE, filters.FIELD):
+            items = filters.list_items(flt, filters.kind(flt))
+            rules.append(f"{label}: {', '.join(items)}")
+    return ("Columns: " + "; ".join(rules)) if rules else ""
+
+
+def _bound(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _code_text(entry: filters.CodedValue) -> str:
+    code = str(entry.value)
+    return code if entry.name == code else f"{code} ({entry.name})"
 
 
 class ValueTableType(GPTypeHandler):
@@ -157,12 +245,17 @@ class ValueTableType(GPTypeHandler):
             defaultValue=flat or None,
             optional=not param.is_required,
         )
-        return [apply_common(definition, param)]
+        apply_common(definition, param)
+        rules = _column_rules(param)
+        if rules:
+            definition.setHelp(f"{definition.help()}\n{rules}".strip())
+        return [definition]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):
             return OMIT
         columns = self._columns(param) or [None]
+        column_filters = filters.column_filters(param) or [None]
         cells = ctx.algorithm.parameterAsMatrix(ctx.parameters, param.name, ctx.context)
         if len(cells) % len(columns):
             raise bad_input(
@@ -171,15 +264,18 @@ class ValueTableType(GPTypeHandler):
         rows = []
         for start in range(0, len(cells), len(columns)):
             row = []
-            for column, value in zip(columns, cells[start : start + len(columns)]):
+            cells_of_row = cells[start : start + len(columns)]
+            for column, flt, value in zip(columns, column_filters, cells_of_row):
                 data_type = column.data_type if column is not None else "GPString"
+                name = column.name if column is not None else "value"
                 try:
-                    row.append(convert_item(data_type, value))
+                    converted = convert_item(data_type, value)
+                    problem = _cell_problem(converted, flt)
                 except ValueError as exc:
-                    name = column.name if column is not None else "value"
-                    raise bad_input(
-                        param, f"row {start // len(columns) + 1}, {name}: {exc}"
-                    ) from exc
+                    problem = str(exc)
+                if problem:
+                    raise bad_input(param, f"row {start // len(columns) + 1}, {name}: {problem}")
+                row.append(converted)
             rows.append(row)
         return rows
 

@@ -26,6 +26,7 @@ from qgis.core import (
 
 from ..rest.encoding import RawJson, RawJsonFile
 from ..rest.model import GPParameter, GPTask
+from . import filters
 from .base import (
     OMIT,
     DecodeContext,
@@ -38,7 +39,9 @@ from .base import (
     unique_path,
 )
 from .compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT, SOURCE_POLYGON, SOURCE_VECTOR
+from .errors import EsriJsonError
 from .featureset import FeatureSetReader, write_feature_set, write_features_to_sink
+from .geometry_types import esri_geometry_type
 from .service_layers import feature_service_reference, split_layer_url
 
 _SOURCE_TYPES = {
@@ -53,12 +56,38 @@ _SOURCE_TYPES = {
 def accepted_geometry_types(param: GPParameter) -> list[Any]:
     """Source types a feature input accepts: its featureClass filter, else its template's."""
     geometry_types: list[str] = []
-    if isinstance(param.filter, dict) and param.filter.get("type") == "featureClass":
-        geometry_types = [str(t) for t in param.filter.get("list") or []]
+    if filters.kind(param.filter) == filters.FEATURE_CLASS:
+        geometry_types = filters.list_items(param.filter, filters.FEATURE_CLASS)
     elif isinstance(param.default_value, dict) and param.default_value.get("geometryType"):
         geometry_types = [str(param.default_value["geometryType"])]
     types = sorted({_SOURCE_TYPES[t] for t in geometry_types if t in _SOURCE_TYPES}, key=int)
     return types or [SOURCE_ANY_GEOMETRY]
+
+
+def check_geometry_type(param: GPParameter, wkb_type: Any) -> None:
+    """Refuse features whose geometry type the task's featureClass filter leaves out.
+
+    The dialog offers only such layers, but scripts and models may pass any layer, and
+    the server's answer would then be a bare ERROR 000366. The check is on the Esri type
+    the features are sent as (a multipoint layer is sent as esriGeometryMultipoint).
+    """
+    allowed = [
+        t for t in filters.list_items(param.filter, filters.FEATURE_CLASS) if t in _SOURCE_TYPES
+    ]
+    if not allowed:
+        return
+    try:
+        sent_as = esri_geometry_type(wkb_type)
+    except EsriJsonError:
+        return  # the encoder says why such features cannot be sent at all
+    if sent_as == "esriGeometryPolygon" and "esriGeometryEnvelope" in allowed:
+        return
+    if sent_as not in allowed:
+        raise bad_input(
+            param,
+            f"the features are {QgsWkbTypes.displayString(wkb_type)} ({sent_as}); "
+            f"the task takes {', '.join(allowed)}",
+        )
 
 
 def encode_source_to_feature_set(
@@ -157,7 +186,12 @@ class FeatureSetType(GPTypeHandler):
         definition = QgsProcessingParameterFeatureSource(
             param.name, display_name(param), types, optional=not param.is_required
         )
-        return [apply_common(definition, param)]
+        apply_common(definition, param)
+        layers = [entry.name for entry in filters.coded_values(param.filter) if entry.is_layer]
+        if layers:  # a codedValue filter of the server's own layers (Enterprise 12.0)
+            note = f"The server offers the layers {', '.join(layers)}; give features like them."
+            definition.setHelp(f"{definition.help()}\n{note}".strip())
+        return [definition]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):
@@ -168,6 +202,8 @@ class FeatureSetType(GPTypeHandler):
         source = ctx.algorithm.parameterAsSource(ctx.parameters, param.name, ctx.context)
         if source is None:
             raise bad_input(param, f"cannot read features from {ctx.parameters[param.name]!r}")
+        if not self.tables:
+            check_geometry_type(param, source.wkbType())
         return encode_source_to_feature_set(source, ctx, param)
 
     def output_definitions(self, param: GPParameter) -> list[Any]:

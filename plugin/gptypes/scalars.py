@@ -27,6 +27,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..rest.model import GPParameter
+from . import filters
 from .base import (
     OMIT,
     DecodeContext,
@@ -49,7 +50,7 @@ from .compat import (
 )
 from .fields import esri_field_type
 from .spatial_reference import crs_from_spatial_reference, spatial_reference_from_crs
-from .units import UnitKind
+from .units import UnitKind, esri_unit
 
 UNITS_SUFFIX = "_units"
 
@@ -69,34 +70,49 @@ def _result_as_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-class StringType(GPTypeHandler):
-    """GPString: a text box, or a combo box when the service gives a choice list."""
+def choice_parameter(param: GPParameter, options: list[str], default: Any) -> Any:
+    """A combo box of static strings (what scripts and models store is the value itself)."""
+    default = None if default is None else str(default)
+    return QgsProcessingParameterEnum(
+        param.name,
+        display_name(param),
+        options,
+        allowMultiple=False,
+        defaultValue=default if default in options else None,
+        optional=not param.is_required,
+        usesStaticStrings=True,
+    )
 
-    qgis_input = "String; Enum (static strings) with a choice list"
+
+def with_coded_names(definition: Any, param: GPParameter) -> Any:
+    """The names of a codedValue filter in the help: the combo box shows the codes sent."""
+    names = filters.coded_names_help(param.filter)
+    if names:
+        definition.setHelp(f"{definition.help()}\n{names}".strip())
+    return definition
+
+
+class StringType(GPTypeHandler):
+    """GPString: a text box, or a combo box when the service gives a choice list or the
+    codes of a codedValue filter (their names go to the help)."""
+
+    qgis_input = "String; Enum (static strings) with a choice list or codedValue filter"
 
     def input_parameters(self, param: GPParameter) -> list[Any]:
         default = _string_default(param.default_value)
-        if param.choice_list:
-            options = [str(choice) for choice in param.choice_list]
-            definition = QgsProcessingParameterEnum(
-                param.name,
-                display_name(param),
-                options,
-                allowMultiple=False,
-                defaultValue=default if default in options else None,
-                optional=not param.is_required,
-                usesStaticStrings=True,
-            )
+        options = filters.choices(param)
+        if options:
+            definition = choice_parameter(param, options, default)
         else:
             definition = QgsProcessingParameterString(
                 param.name, display_name(param), defaultValue=default
             )
-        return [apply_common(definition, param)]
+        return [with_coded_names(apply_common(definition, param), param)]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):
             return OMIT
-        if param.choice_list:
+        if filters.choices(param):
             return ctx.algorithm.parameterAsEnumString(ctx.parameters, param.name, ctx.context)
         return ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
 
@@ -164,8 +180,21 @@ class HiddenStringType(StringType):
         return value if secret is None else secret
 
 
+def _number_text(value: float | int, options: list[str]) -> str:
+    """The option that names ``value`` ("2" for 2.0 among "1", "2", "3")."""
+    return next((o for o in options if _same_number(o, value)), str(value))
+
+
+def _same_number(text: str, value: float | int) -> bool:
+    try:
+        return float(text) == float(value)
+    except ValueError:
+        return False
+
+
 class NumberType(GPTypeHandler):
-    """GPLong and GPDouble, with a range filter as minimum and maximum."""
+    """GPLong and GPDouble: a range filter as minimum and maximum; a choice list or the codes
+    of a codedValue filter as a combo box."""
 
     def __init__(self, integer: bool) -> None:
         self.integer = integer
@@ -173,9 +202,12 @@ class NumberType(GPTypeHandler):
         self.qgis_output = "OutputNumber"
 
     def input_parameters(self, param: GPParameter) -> list[Any]:
-        if param.choice_list:  # a numeric choice list is still a choice list for the user
-            return StringType().input_parameters(param)
-        number_filter = param.filter if isinstance(param.filter, dict) else {}
+        options = filters.choices(param)
+        if options:  # a numeric choice list (or codedValue) is still a choice for the user
+            default = self._convert(param.default_value)
+            text = None if default is None else _number_text(default, options)
+            definition = choice_parameter(param, options, text)
+            return [with_coded_names(apply_common(definition, param), param)]
         definition = QgsProcessingParameterNumber(
             param.name,
             display_name(param),
@@ -183,11 +215,9 @@ class NumberType(GPTypeHandler):
             defaultValue=self._convert(param.default_value),
             optional=not param.is_required,
         )
-        if number_filter.get("type") == "range":
-            if number_filter.get("minimum") is not None:
-                definition.setMinimum(float(number_filter["minimum"]))
-            if number_filter.get("maximum") is not None:
-                definition.setMaximum(float(number_filter["maximum"]))
+        bounds = filters.range_bounds(param.filter)
+        if bounds is not None:
+            apply_range(definition, bounds)
         return [apply_common(definition, param)]
 
     def _convert(self, value: Any) -> Any:
@@ -201,7 +231,7 @@ class NumberType(GPTypeHandler):
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):
             return OMIT
-        if param.choice_list:
+        if filters.choices(param):
             text = ctx.algorithm.parameterAsEnumString(ctx.parameters, param.name, ctx.context)
             return self._convert(text)
         if self.integer:
@@ -293,37 +323,84 @@ class UnitType(GPTypeHandler):
     """GPLinearUnit, GPArealUnit, GPTimeUnit: a number plus a companion unit chooser.
 
     The number keeps the GP parameter's name; the unit is ``<name>_units`` (an enum of
-    Esri unit names, so scripts and models store ``esriKilometers``, not an index).
+    Esri unit names, so scripts and models store ``esriKilometers``, not an index). Its
+    default is the unit of the task's own default, and a run that leaves it out sends
+    exactly that unit: a script that says ``{"Distance": 5}`` means the task's 5 miles,
+    not 5 metres. A choice list of units limits the enum; a range filter bounds the number.
     """
 
     def __init__(self, kind: UnitKind) -> None:
         self.kind = kind
         self.qgis_input = f"Number + Enum '<name>{UNITS_SUFFIX}' ({kind.value_key} and units)"
 
+    def _default(self, param: GPParameter) -> tuple[float | None, str | None]:
+        """The number and the Esri unit of the task's default (either may be None).
+
+        The default is the JSON object (``{"distance": 5, "units": "esriMiles"}``), or the
+        text form ArcGIS also reads (``"5 Miles"``, ``"3 SquareKilometers"``).
+        """
+        value = param.default_value
+        if isinstance(value, str):
+            number, _, unit = value.strip().partition(" ")
+            value = {self.kind.value_key: number, "units": unit}
+        if not isinstance(value, dict):
+            return None, None
+        amount = value.get(self.kind.value_key)
+        try:
+            number = None if isinstance(amount, bool) else float(amount)
+        except (TypeError, ValueError):
+            number = None
+        return number, esri_unit(value.get("units"), self.kind)
+
+    def units(self, param: GPParameter) -> list[str]:
+        """The units offered: those of the task's choice list (in its order), else all.
+
+        The default's unit is always offered, so the task's own default can be sent.
+        """
+        listed = [esri_unit(str(choice), self.kind) for choice in param.choice_list]
+        units = list(dict.fromkeys(unit for unit in listed if unit)) or list(self.kind.units)
+        _, default_unit = self._default(param)
+        if default_unit and default_unit not in units:
+            units.insert(0, default_unit)
+        return units
+
+    def default_unit(self, param: GPParameter) -> str:
+        """The unit sent when a run gives none: the task default's unit; without one, the
+        REST API's own default (metres, for a linear unit) when offered, else the first."""
+        _, unit = self._default(param)
+        units = self.units(param)
+        if unit:
+            return unit
+        return self.kind.default_unit if self.kind.default_unit in units else units[0]
+
     def input_parameters(self, param: GPParameter) -> list[Any]:
-        default = param.default_value if isinstance(param.default_value, dict) else {}
-        amount = default.get(self.kind.value_key)
-        unit = default.get("units") if default.get("units") in self.kind.units else None
+        amount, _ = self._default(param)
         number = QgsProcessingParameterNumber(
             param.name,
             display_name(param),
             NUMBER_DOUBLE,
-            defaultValue=float(amount) if isinstance(amount, (int, float)) else None,
+            defaultValue=amount,
             optional=not param.is_required,
         )
+        bounds = filters.range_bounds(param.filter)
+        if bounds is not None:
+            apply_range(number, bounds)
         apply_common(number, param)
         units = QgsProcessingParameterEnum(
             param.name + UNITS_SUFFIX,
             f"{number.description()}: units",
-            list(self.kind.units),
+            self.units(param),
             allowMultiple=False,
-            defaultValue=unit or self.kind.default_unit,
+            defaultValue=self.default_unit(param),
             usesStaticStrings=True,
         )
         # Next to its number and like it (required, optional, advanced): it always has a
         # default, so it never asks for more than the number does.
         units.setFlags(number.flags())
-        units.setHelp(f"Unit of '{display_name(param)}' (Esri unit name).")
+        units.setHelp(
+            f"Unit of '{display_name(param)}' (Esri unit name); "
+            f"a run that gives none sends {self.default_unit(param)}."
+        )
         units.setMetadata({**units.metadata(), "arcgis_gp": number.metadata()["arcgis_gp"]})
         return [number, units]
 
@@ -332,10 +409,22 @@ class UnitType(GPTypeHandler):
             return OMIT
         amount = ctx.algorithm.parameterAsDouble(ctx.parameters, param.name, ctx.context)
         unit_name = param.name + UNITS_SUFFIX
-        unit = self.kind.default_unit
-        if ctx.has_value(unit_name):
-            unit = ctx.algorithm.parameterAsEnumString(ctx.parameters, unit_name, ctx.context)
+        if not ctx.has_value(unit_name):
+            return {self.kind.value_key: amount, "units": self._unit_default(param, ctx)}
+        raw = ctx.parameters[unit_name]
+        allowed = self.units(param)
+        if isinstance(raw, str) and raw not in allowed:
+            raise bad_input(
+                param, f"unit {raw!r} is not one of this task's units: {', '.join(allowed)}"
+            )
+        unit = ctx.algorithm.parameterAsEnumString(ctx.parameters, unit_name, ctx.context)
         return {self.kind.value_key: amount, "units": unit}
+
+    def _unit_default(self, param: GPParameter, ctx: EncodeContext) -> str:
+        """The ``_units`` parameter's own default: what the dialog shows is what is sent."""
+        definition = ctx.algorithm.parameterDefinition(param.name + UNITS_SUFFIX)
+        default = definition.defaultValue() if definition is not None else None
+        return default if isinstance(default, str) and default else self.default_unit(param)
 
     def output_definitions(self, param: GPParameter) -> list[Any]:
         return [make_output(QgsProcessingOutputString, param)]
@@ -344,37 +433,43 @@ class UnitType(GPTypeHandler):
         return {param.name: _result_as_text(result.value())}
 
 
-_FIELD_FILTERS = {
-    "short": FIELD_NUMERIC,
-    "long": FIELD_NUMERIC,
-    "biginteger": FIELD_NUMERIC,
-    "single": FIELD_NUMERIC,
-    "float": FIELD_NUMERIC,
-    "double": FIELD_NUMERIC,
-    "text": FIELD_STRING,
-    "string": FIELD_STRING,
-    "date": FIELD_DATETIME,
+def apply_range(
+    definition: QgsProcessingParameterNumber, bounds: tuple[float | None, float | None]
+) -> None:
+    """A range filter's bounds as the number's minimum and maximum."""
+    low, high = bounds
+    if low is not None:
+        definition.setMinimum(low)
+    if high is not None:
+        definition.setMaximum(high)
+
+
+#: The QGIS field type for a field filter whose types are all of one family.
+_FIELD_TYPES = {
+    filters.NUMERIC: FIELD_NUMERIC,
+    filters.TEXT: FIELD_STRING,
+    filters.DATE: FIELD_DATETIME,
 }
 
 
 class FieldType(GPTypeHandler):
-    """GPField (and real servers' "Field"): a field of the layer its ``dependency`` names."""
+    """GPField (and real servers' "Field"): a field of the layer its ``dependency`` names.
 
-    qgis_input = "Field, parent = the dependency parameter"
+    A field filter (``esriFieldTypeDouble``, or arcpy's ``Double``) of one family becomes
+    the QGIS field type (numeric, string, date); a mix QGIS cannot express is checked
+    when the run starts, so a field of another type is refused with a clear message.
+    """
 
-    def __init__(self) -> None:
-        self._parents: dict[str, str] = {}
+    qgis_input = "Field, parent = the dependency parameter; field filter -> field type"
 
     def input_parameters(self, param: GPParameter) -> list[Any]:
         default = param.default_value
         if isinstance(default, dict):
             default = default.get("name")
-        allowed = {
-            _FIELD_FILTERS.get(str(item).lower())
-            for item in (param.filter or {}).get("list", [])
-            if isinstance(param.filter, dict)
-        } - {None}
-        field_type = allowed.pop() if len(allowed) == 1 else FIELD_ANY
+        families = filters.field_families(param.filter)
+        field_type = FIELD_ANY
+        if len(families) == 1:
+            field_type = _FIELD_TYPES.get(families.pop(), FIELD_ANY)
         definition = QgsProcessingParameterField(
             param.name,
             display_name(param),
@@ -384,7 +479,11 @@ class FieldType(GPTypeHandler):
             allowMultiple=False,
             optional=not param.is_required,
         )
-        return [apply_common(definition, param)]
+        apply_common(definition, param)
+        allowed = filters.list_items(param.filter, filters.FIELD)
+        if allowed:
+            definition.setHelp(f"{definition.help()}\nField types: {', '.join(allowed)}".strip())
+        return [definition]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if not ctx.has_value(param.name):
@@ -399,6 +498,7 @@ class FieldType(GPTypeHandler):
                     param, f"the layer given for {param.dependency} has no field {name!r}"
                 )
             esri_type = esri_field_type(source.fields().at(index))
+            _check_field_type(param, name, esri_type)
         return {"name": name, "type": esri_type}
 
     def output_definitions(self, param: GPParameter) -> list[Any]:
@@ -409,6 +509,14 @@ class FieldType(GPTypeHandler):
         if isinstance(value, dict) and "name" in value:
             return {param.name: value["name"]}
         return {param.name: _result_as_text(value)}
+
+
+def _check_field_type(param: GPParameter, name: str, esri_type: str) -> None:
+    """Refuse a field whose type the task's field filter does not allow."""
+    families = filters.field_families(param.filter)
+    if families and filters.field_family(esri_type) not in families:
+        allowed = ", ".join(filters.list_items(param.filter, filters.FIELD))
+        raise bad_input(param, f"field {name!r} is {esri_type}; the task takes {allowed}")
 
 
 class SpatialReferenceType(GPTypeHandler):

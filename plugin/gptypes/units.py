@@ -58,3 +58,34 @@ TIME = UnitKind(
 )  # fmt: skip
 
 UNIT_KINDS = {kind.gp_type: kind for kind in (LINEAR, AREAL, TIME)}
+
+
+def _bare(unit: str) -> str:
+    """One key for a unit however it is written: ``esriSquareFeetUS``, ``SquareFootUS``,
+    ``Square Feet US``; ``esriTimeUnitsCenturies``, ``Century`` (ArcGIS reads its unit
+    texts in plural and singular)."""
+    key = unit.strip().lower().replace(" ", "").replace("_", "")
+    for prefix in ("esritimeunits", "esri"):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+            break
+    us = ""
+    if key.endswith("us") and len(key) > 2:
+        key, us = key[:-2], "us"
+    key = key.replace("feet", "foot").replace("inches", "inch").replace("centuries", "century")
+    return (key[:-1] if key.endswith("s") else key) + us
+
+
+def esri_unit(name: str, kind: UnitKind) -> str | None:
+    """The Esri unit name of ``name`` for this kind of unit, or None when it is not one.
+
+    Task descriptions write a unit choice list with the Esri names (``esriMiles``) or with
+    the names of ArcGIS's own unit strings (``Miles``, ``SquareKilometers``, ``Hours``):
+    both are read.
+    """
+    if not isinstance(name, str) or not name.strip():
+        return None
+    if name in kind.units:
+        return name
+    wanted = _bare(name)
+    return next((unit for unit in kind.units if _bare(unit) == wanted), None)

@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..clients import client_for
 from ..connections import Connection, slug
+from ..gptypes import filters
 from ..gptypes.categories import in_category_order
 from ..gptypes.compat import FLAG_HIDDEN
 from ..gptypes.features import service_layer_url_inputs
@@ -166,6 +167,13 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         """GP types of this task that fell back to raw JSON (for the provider's warning)."""
         types = {p.data_type for p in self.task.parameters if p.data_type not in GP_TYPES}
         return sorted(t for t in types if not is_known(t))  # "GPMultiValue:X" is known
+
+    def filter_notes(self) -> list[str]:
+        """Filters of this task's inputs that QGIS cannot hold (for the provider's log).
+
+        The parameters still work: the server checks what QGIS could not.
+        """
+        return [note for param in self.task.inputs for note in filters.notes(param)]
 
     def initAlgorithm(self, configuration: dict[str, Any] | None = None) -> None:
         for param in in_category_order(self.task.inputs):  # GP categories kept together

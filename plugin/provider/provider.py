@@ -113,6 +113,8 @@ class ArcGisGpProvider(QgsProcessingProvider):
                     f"{algorithm.name()}: GP type(s) {', '.join(unknown)} are not known; "
                     "they are offered as raw JSON text."
                 )
+            for note in algorithm.filter_notes():
+                log_info(f"{algorithm.name()}: {note}")
             if not self.addAlgorithm(algorithm):
                 log_warning(f"{connection.name}: task {task.url} duplicates {algorithm.name()}")
 

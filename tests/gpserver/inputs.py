@@ -137,18 +137,92 @@ def _as_object(raw: Any, keys: tuple[str, ...], what: str) -> dict[str, Any]:
     return value
 
 
-def _linear_unit(raw: Any, default: Any) -> dict[str, Any]:
+#: The unit names each unit type takes (ArcGIS REST reference, GP data types), the key of
+#: its number, and the unit a value without one gets ("If you don't provide a unit type,
+#: esriMeters will be used"; esriTimeUnitsUnknown for time; an areal unit needs one).
+UNIT_TYPES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    "GPLinearUnit": (
+        "distance",
+        (
+            "esriUnknownUnits", "esriInches", "esriPoints", "esriFeet", "esriYards",
+            "esriMiles", "esriNauticalMiles", "esriMillimeters", "esriCentimeters",
+            "esriMeters", "esriKilometers", "esriDecimalDegrees", "esriDecimeters",
+            "esriIntInches", "esriIntFeet", "esriIntYards", "esriIntMiles",
+            "esriIntNauticalMiles",
+        ),
+        "esriMeters",
+    ),
+    "GPArealUnit": (
+        "area",
+        (
+            "esriUnknownAreaUnits", "esriSquareInches", "esriSquareFeet", "esriSquareYards",
+            "esriAcres", "esriSquareMiles", "esriSquareMillimeters", "esriSquareCentimeters",
+            "esriSquareDecimeters", "esriSquareMeters", "esriAres", "esriHectares",
+            "esriSquareKilometers", "esriSquareInchesUS", "esriSquareFeetUS",
+            "esriSquareYardsUS", "esriAcresUS", "esriSquareMilesUS",
+        ),
+        None,
+    ),
+    "GPTimeUnit": (
+        "time",
+        (
+            "esriTimeUnitsUnknown", "esriTimeUnitsMilliseconds", "esriTimeUnitsSeconds",
+            "esriTimeUnitsMinutes", "esriTimeUnitsHours", "esriTimeUnitsDays",
+            "esriTimeUnitsWeeks", "esriTimeUnitsMonths", "esriTimeUnitsYears",
+            "esriTimeUnitsDecades", "esriTimeUnitsCenturies",
+        ),
+        "esriTimeUnitsUnknown",
+    ),
+}  # fmt: skip
+
+
+def _unit_key(name: str) -> str:
+    """``esriSquareFeetUS``, ``SquareFootUS`` and ``Square Feet US`` all give one key: the
+    text forms ArcGIS reads ("3 SquareKilometers", "1 Week") in plural or singular."""
+    key = name.strip().lower().replace(" ", "").replace("_", "")
+    for prefix in ("esritimeunits", "esri"):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+            break
+    us = ""
+    if key.endswith("us") and len(key) > 2:
+        key, us = key[:-2], "us"
+    key = key.replace("feet", "foot").replace("inches", "inch").replace("centuries", "century")
+    return key.removesuffix("s") + us
+
+
+def unit_name(data_type: str, name: Any) -> str | None:
+    """The Esri unit name for a unit of ``data_type`` written either way, or None."""
+    units = UNIT_TYPES[data_type][1]
+    if not isinstance(name, str):
+        return None
+    if name in units:
+        return name
+    key = _unit_key(name)
+    return next((unit for unit in units if _unit_key(unit) == key), None)
+
+
+def _unit(data_type: str, raw: Any, default: Any) -> dict[str, Any]:
+    """A GPLinearUnit, GPArealUnit or GPTimeUnit: ``{<key>: n, "units": …}`` or ``"n Unit"``.
+
+    A unit name the type does not have is a bad value, as on ArcGIS Server.
+    """
+    key, _, missing_unit = UNIT_TYPES[data_type]
     value = _decode(raw)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        units = (default or {}).get("units", "esriMeters")
-        return {"distance": value, "units": units}
-    value = _as_object(value, ("distance", "units"), "linear unit")
-    return {"distance": _as_float(value["distance"]), "units": str(value["units"])}
-
-
-def _areal_unit(raw: Any) -> dict[str, Any]:
-    value = _as_object(raw, ("area", "units"), "areal unit")
-    return {"area": _as_float(value["area"]), "units": str(value["units"])}
+        value = {key: value, "units": (default or {}).get("units", missing_unit)}
+    elif isinstance(value, str):
+        number, _, unit = value.strip().partition(" ")
+        value = {key: number, "units": unit.strip() or missing_unit}
+    if not isinstance(value, dict) or key not in value:
+        raise InputError(f"expected a {data_type} object with {key} and units")
+    given = value.get("units", missing_unit)
+    if given is None:
+        raise InputError(f"a {data_type} needs units")
+    units = unit_name(data_type, given)
+    if units is None:
+        raise InputError(f"invalid unit {given!r} for {data_type}")
+    return {key: _as_float(value[key]), "units": units}
 
 
 def _field(raw: Any) -> dict[str, Any]:
@@ -344,10 +418,9 @@ def parse_value(data_type: str, raw: Any, parameter: Parameter, sources: Any) ->
         return _as_bool(raw)
     if data_type == "GPDate":
         return _as_date(raw)
-    if data_type == "GPLinearUnit":
-        return _linear_unit(raw, parameter.default)
-    if data_type == "GPArealUnit":
-        return _areal_unit(raw)
+    if data_type in UNIT_TYPES:
+        default = parameter.default if isinstance(parameter.default, dict) else None
+        return _unit(data_type, raw, default)
     if data_type in FEATURE_TYPES:
         return _features(raw, parameter, sources)
     if data_type in FILE_TYPES:
@@ -412,23 +485,90 @@ def _range_error(value: float, spec: dict[str, Any]) -> str | None:
     return None
 
 
+def _item_type(data_type: str) -> str:
+    return data_type.split(":", 1)[1] if data_type.startswith("GPMultiValue:") else data_type
+
+
+def _codes(flt: Any) -> list[Any]:
+    """The values of a codedValue filter's entries (Enterprise 12.0)."""
+    if not isinstance(flt, dict) or flt.get("type") != "codedValue":
+        return []
+    return [e["value"] for e in flt.get("list") or [] if isinstance(e, dict) and "value" in e]
+
+
+def _choice_problem(data_type: str, item: Any, choices: list[Any], label: str) -> str | None:
+    """ERROR 000800 when a value is not one of the choices (for a unit: its unit is not)."""
+    if data_type in UNIT_TYPES and isinstance(item, dict):
+        allowed = {unit_name(data_type, str(c)) for c in choices}
+        if item.get("units") in allowed:
+            return None
+    elif item in choices or str(item) in [str(c) for c in choices]:
+        return None
+    listed = " | ".join(str(c) for c in choices)
+    return f"ERROR 000800: {label}: The value is not a member of {listed}."
+
+
+def _number_of(data_type: str, item: Any) -> float | None:
+    """The number a range filter bounds: the value, or a unit's distance/area/time."""
+    if data_type in UNIT_TYPES and isinstance(item, dict):
+        item = item.get(UNIT_TYPES[data_type][0])
+    if isinstance(item, (int, float)) and not isinstance(item, bool):
+        return item
+    return None
+
+
+def _filter_problems(data_type: str, flt: Any, items: list[Any], label: str) -> list[str]:
+    """The tool's checks of one filter (range, codedValue) over values of one type."""
+    if not isinstance(flt, dict):
+        return []
+    problems: list[str] = []
+    if flt.get("type") == "range":
+        for item in items:
+            number = _number_of(data_type, item)
+            if number is not None and (problem := _range_error(number, flt)):
+                problems.append(f"{label}: {problem}")
+    codes = _codes(flt)
+    if codes:
+        for item in items:
+            if problem := _choice_problem(data_type, item, codes, label):
+                problems.append(problem)
+    return problems
+
+
+def _column_filters(spec: dict[str, Any]) -> list[Any]:
+    """Each value table column's filter: its own, else its place in a composite filter."""
+    flt = spec.get("filter") or {}
+    parts = (flt.get("list") or []) if flt.get("type") == "composite" else []
+    filters = []
+    for index, info in enumerate(spec.get("parameterInfos") or []):
+        part = parts[index] if index < len(parts) else None
+        filters.append(info.get("filter") or part)
+    return filters
+
+
+def _field_type_key(name: Any) -> str:
+    """``esriFieldTypeSmallInteger`` and arcpy's ``Short`` name the same field type."""
+    key = str(name).lower().removeprefix("esrifieldtype")
+    return {"short": "smallinteger", "long": "integer", "float": "single", "text": "string"}.get(
+        key, key
+    )
+
+
 def _check(parameter: Parameter, value: Any) -> list[str]:
     spec = parameter.description
     label = spec.get("displayName") or parameter.name
     data_type = parameter.data_type
+    item_type = _item_type(data_type)
     choices = spec.get("choiceList")
     items = value if isinstance(value, list) and data_type.startswith("GPMultiValue") else [value]
     problems: list[str] = []
     if choices:
         for item in items:
-            if item not in choices:
-                listed = " | ".join(str(c) for c in choices)
-                problems.append(f"ERROR 000800: {label}: The value is not a member of {listed}.")
+            if problem := _choice_problem(item_type, item, choices, label):
+                problems.append(problem)
     flt = spec.get("filter") or {}
-    if flt.get("type") == "range":
-        for item in items:
-            if isinstance(item, (int, float)) and (problem := _range_error(item, flt)):
-                problems.append(f"{label}: {problem}")
+    if data_type != "GPValueTable":
+        problems.extend(_filter_problems(item_type, flt, items, label))
     if flt.get("type") == "featureClass" and isinstance(value, FeatureSet):
         allowed = flt.get("list") or []
         if value.geometry_type and allowed and value.geometry_type not in allowed:
@@ -437,17 +577,18 @@ def _check(parameter: Parameter, value: Any) -> list[str]:
         allowed = [e.lower().lstrip(".") for e in flt.get("list") or []]
         if allowed and value.path.suffix.lower().lstrip(".") not in allowed:
             problems.append(f"ERROR 000800: {label}: The file type is not one of {allowed}.")
+    if flt.get("type") == "field" and isinstance(value, dict) and value.get("type"):
+        allowed = flt.get("list") or []
+        if allowed and _field_type_key(value["type"]) not in {_field_type_key(a) for a in allowed}:
+            problems.append(f"ERROR 000800: {label}: The field type is not one of {allowed}.")
     if data_type == "GPValueTable" and isinstance(value, list):
-        for column, info in enumerate(spec.get("parameterInfos") or []):
-            column_filter = info.get("filter") or {}
-            if column_filter.get("type") != "range":
-                continue
-            for row in value:
-                cell = row[column]
-                if isinstance(cell, (int, float)) and (
-                    problem := _range_error(cell, column_filter)
-                ):
-                    problems.append(f"{label}: {info.get('name')}: {problem}")
+        infos = spec.get("parameterInfos") or []
+        for column, (info, column_filter) in enumerate(zip(infos, _column_filters(spec))):
+            cells = [row[column] for row in value if row[column] not in (None, "")]
+            column_label = f"{label}: {info.get('name')}"
+            problems.extend(
+                _filter_problems(info.get("dataType", ""), column_filter, cells, column_label)
+            )
     return problems
 
 

@@ -79,6 +79,7 @@ EXPECTED_ALGORITHMS = {
         "secure_protected": ("echo",),
         "secure_protectedasync": ("echo",),
         "bench_big": ("largeoutput",),
+        "units_filters": ("unitdefaults", "unitchoices", "codedvalues", "oddfilters"),
     }.items()
     for task in tasks
 } | {

@@ -143,3 +143,22 @@ def test_a_failing_task_fails_the_process_with_the_server_message(qgis_process_e
     )
     assert run.returncode != 0
     assert "ERROR 000210: Cannot create output Output." in run.stdout + run.stderr
+
+
+def test_a_unit_left_out_is_the_tasks_default_unit(qgis_process_env, gpserver) -> None:
+    """``Distance=5`` on a task whose default is 5 miles sends miles, not metres."""
+    run = _qgis_process(
+        qgis_process_env,
+        "--json",
+        "run",
+        "arcgisgp:demo__units_filters__unitdefaults",
+        "--",
+        "Distance=5",
+        "Duration=10",
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    results = json.loads(run.stdout)["results"]
+    assert json.loads(results["Distance_echo"]) == {"distance": 5, "units": "esriMiles"}
+    assert json.loads(results["Duration_echo"]) == {"time": 10, "units": "esriTimeUnitsMinutes"}
+    [execute] = gpserver.requests_to(r"/UnitDefaults/execute$")
+    assert json.loads(execute.params["Distance"])["units"] == "esriMiles"

@@ -12,6 +12,7 @@ IMPLEMENTATIONS: dict[str, TaskFunction] = {
     "large_output": analysis.large_output,
     "hot_spots": analysis.hot_spots,
     "all_types": echo.all_types,
+    "echo_inputs": echo.echo_inputs,
     "echo": echo.echo,
     "viewshed": elevation.viewshed,
     "elevation_raster": elevation.elevation_raster,

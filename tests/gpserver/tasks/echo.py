@@ -77,3 +77,16 @@ def echo(ctx: TaskContext) -> dict[str, Any]:
         ctx.progress(0, f"Waiting {delay:g} s")
         ctx.sleep(delay)
     return {"Output_Text": ctx.inputs.get("Text") or ""}
+
+
+def echo_inputs(ctx: TaskContext) -> dict[str, Any]:
+    """Every input back as it was read, in the output ``<input>_echo`` the task declares
+    (for tasks that check what a client sent: units, coded values, filtered tables)."""
+    declared = {p.name for p in ctx.job.task.outputs}
+    outputs = {
+        f"{p.name}_echo": _echo(ctx, p.data_type, ctx.inputs.get(p.name))
+        for p in ctx.job.task.inputs
+        if f"{p.name}_echo" in declared
+    }
+    ctx.message(f"Echoed {len(outputs)} inputs.")
+    return outputs

@@ -17,7 +17,7 @@ def test_info_points_to_the_token_service(gpserver) -> None:
 
 def test_root_lists_folders_and_services_with_result_map_services(gpserver) -> None:
     root = get(gpserver.services_url)
-    assert root["folders"] == ["Basemaps", "Bench", "Elevation", "Hosted", "Secure"]
+    assert root["folders"] == ["Basemaps", "Bench", "Elevation", "Hosted", "Secure", "Units"]
     assert root["services"] == [
         {"name": "Analysis", "type": "GPServer"},
         {"name": "AnalysisAsync", "type": "GPServer"},
