@@ -15,8 +15,9 @@ import pytest
 pytest_plugins = ["tests.gpserver.pytest_plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REALWORLD_FIXTURES = SHARED / "fixtures" / "realworld"
+#: Esri's documented example responses (the REST reference's own examples, sources in
+#: SOURCES.md), kept in the repository so a plain clone runs every test.
+REALWORLD_FIXTURES = ROOT / "tests" / "data" / "realworld"
 OUTPUT_DIR = ROOT / "tests" / "output"
 
 
@@ -35,9 +36,7 @@ _expose_plugin_as_arcgis_gp()
 
 @pytest.fixture(scope="session")
 def realworld_dir() -> Path:
-    """The real-world Esri responses in ../shared (skips where shared/ is absent)."""
-    if not REALWORLD_FIXTURES.is_dir():
-        pytest.skip("../shared/fixtures/realworld is not present")
+    """The real-world Esri responses in tests/data/realworld."""
     return REALWORLD_FIXTURES
 
 

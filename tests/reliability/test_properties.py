@@ -3,7 +3,7 @@
 tests/unit/rest/test_task_parser_property.py feeds the parsers random JSON, and
 tests/unit/gptypes/test_properties.py feeds the FeatureSet reader random documents and
 round-trips random geometries. Random JSON rarely looks like a real answer, so here
-every file of ../shared/fixtures/realworld/ is *mutated* (keys dropped, values swapped
+every file of tests/data/realworld/ is *mutated* (keys dropped, values swapped
 for other types, lists emptied or wrapped) and *cut* at every length, and the result is
 parsed: only the plugin's own typed errors (``ArcGisError``, ``EsriJsonError``) may come
 out. The round trip adds what the unit property leaves out: random field names

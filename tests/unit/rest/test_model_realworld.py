@@ -1,4 +1,4 @@
-"""Every real Esri response in ../shared/fixtures/realworld parses through the model."""
+"""Every real Esri response in tests/data/realworld parses through the model."""
 
 from __future__ import annotations
 
