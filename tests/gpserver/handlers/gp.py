@@ -97,11 +97,15 @@ def file_url(call: Call, task: Task, output: OutputFile) -> str:
 def _publish_sync_files(call: Call, job: Job) -> None:
     """Sync results live in arcgisoutput as ``_ags_*`` files, like ArcGIS writes them."""
     folder = call.state.workdir / "arcgisoutput" / f"{job.service.path}_GPServer"
+    moved: dict[Path, Path] = {}  # two outputs may name the same scratch file
     for name, value in list(job.outputs.items()):
         if isinstance(value, OutputFile):
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / f"_ags_{uuid.uuid4().hex[:8]}_{value.path.name}"
-            shutil.move(str(value.path), target)
+            target = moved.get(value.path)
+            if target is None:
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / f"_ags_{uuid.uuid4().hex[:8]}_{value.path.name}"
+                shutil.move(str(value.path), target)
+                moved[value.path] = target
             job.outputs[name] = OutputFile(target, value.format, value.image_service)
 
 
@@ -187,9 +191,11 @@ def job_json(job: Job, return_messages: bool = True) -> dict[str, Any]:
         messages = list(job.messages)
     data: dict[str, Any] = {"jobId": job.job_id, "jobStatus": status}
     if status == job_states.EXECUTING:
+        # As ArcGIS Server 10.8+ reports arcpy.SetProgressor: a "default" progressor
+        # has a label only; a "step" progressor adds how far it is (percent).
         progress: dict[str, Any] = {"type": "default", "message": message}
         if percent is not None:
-            progress["percent"] = round(percent, 1)
+            progress = {"type": "step", "message": message, "percent": round(percent, 1)}
         data["progress"] = progress
     results: dict[str, Any] = {}
     if status == job_states.SUCCEEDED:
