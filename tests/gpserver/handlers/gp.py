@@ -168,9 +168,15 @@ def execute(call: Call, service: Service, task: Task) -> Response:
     results = [
         result_json(p, _format(call, job, p, options))
         for p in task.outputs
-        if p.name in job.outputs
+        if _listed(job, p)
     ]
     return call.respond({"results": results, "messages": job.snapshot_messages()})
+
+
+def _listed(job: Job, parameter: Parameter) -> bool:
+    """Outputs in the results: every one with a value, and every Required one (the user
+    named it, so ArcGIS lists it, with ``"value": null`` when the tool never set it)."""
+    return parameter.name in job.outputs or parameter.is_required
 
 
 def submit_job(call: Call, service: Service, task: Task) -> Response:
@@ -200,7 +206,7 @@ def job_json(job: Job, return_messages: bool = True) -> dict[str, Any]:
     results: dict[str, Any] = {}
     if status == job_states.SUCCEEDED:
         for parameter in job.task.outputs:
-            if parameter.name in job.outputs:
+            if _listed(job, parameter):
                 results[parameter.name] = {"paramUrl": f"results/{parameter.name}"}
     data["results"] = results
     data["inputs"] = {p.name: {"paramUrl": f"inputs/{p.name}"} for p in job.task.inputs}
@@ -239,7 +245,7 @@ def _parameter_value(call: Call, job: Job, kind: str, name: str) -> Response:
         return call.respond(result_json(parameter, job.input_echo.get(name)))
     if job.status != job_states.SUCCEEDED:
         raise unable_to_complete(f"Job '{job.job_id}' has not succeeded ({job.status}).")
-    if name not in job.outputs:
+    if not _listed(job, parameter):
         raise unable_to_complete(f"Parameter '{name}' has no value.")
     options = result_options(call, job, from_request=True)
     return call.respond(result_json(parameter, _format(call, job, parameter, options)))

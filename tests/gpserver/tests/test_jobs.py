@@ -346,7 +346,9 @@ def test_job_of_a_service_named_like_a_type_and_a_required_output_left_unset(gps
     forgetful = gpserver.task_url("PrintServer", "Forgetful")
     job_id, final = run_job(forgetful)
     assert final["jobStatus"] == "esriJobSucceeded"
-    assert final["results"] == {}
+    # a Required output is listed even when the tool never set it: its value is null
+    assert final["results"] == {"Output_Text": {"paramUrl": "results/Output_Text"}}
+    assert result(forgetful, job_id, "Output_Text")["value"] is None
     assert "WARNING 000117: Warning empty output generated." in [
         m["description"] for m in final["messages"]
     ]
