@@ -166,9 +166,7 @@ def execute(call: Call, service: Service, task: Task) -> Response:
     _publish_sync_files(call, job)
     options = result_options(call, job, from_request=False)
     results = [
-        result_json(p, _format(call, job, p, options))
-        for p in task.outputs
-        if _listed(job, p)
+        result_json(p, _format(call, job, p, options)) for p in task.outputs if _listed(job, p)
     ]
     return call.respond({"results": results, "messages": job.snapshot_messages()})
 
