@@ -7,15 +7,19 @@ relative to the server) and are streamed to the destination the user chose.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
+    QgsProperty,
 )
 
 from ..rest.model import GPParameter
@@ -166,5 +170,45 @@ class DataFileType(GPTypeHandler):
         destination = ctx.algorithm.parameterAsFileOutput(ctx.parameters, param.name, ctx.context)
         if not destination:
             return {}
+        if is_temporary_output(ctx.parameters.get(param.name)):
+            destination = with_server_extension(destination, url)
         ctx.download(url, Path(destination))
         return {param.name: destination}
+
+
+def server_extension(url: str) -> str:
+    """The last suffix of the file a URL names (``report.s.xml?x=1`` -> ``.xml``), or "".
+
+    Only something that looks like an extension counts (letters and digits, short), so a
+    name without one, or a path ending in a folder, leaves the temporary name alone.
+    """
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    suffix = PurePosixPath(name).suffix
+    if 1 < len(suffix) <= 12 and suffix[1:].isalnum():
+        return suffix.lower()
+    return ""
+
+
+def with_server_extension(destination: str, url: str) -> str:
+    """A temporary destination renamed to end as the server's file does.
+
+    QGIS names a temporary file output ``<name>.file`` (the parameter accepts every
+    type); the server's ``.xml`` or ``.zip`` tells the user, and any program that opens
+    it, what the file is.
+    """
+    extension = server_extension(url)
+    if not extension:
+        return destination
+    return str(Path(destination).with_suffix(extension))
+
+
+def is_temporary_output(value: Any) -> bool:
+    """True when the user left the output to a temporary file (unset or TEMPORARY_OUTPUT).
+
+    A path the user chose is kept exactly as given.
+    """
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink.staticValue()
+    if isinstance(value, QgsProperty):
+        value = value.staticValue()
+    return value is None or value in ("", QgsProcessing.TEMPORARY_OUTPUT)

@@ -28,12 +28,14 @@ from ..rest.client import GPClient
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
 from ..rest.model import (
     GPMessage,
+    GPParameter,
     GPResult,
     GPService,
     GPTask,
     JobInfo,
     JobStatus,
     MessageType,
+    ParameterType,
 )
 from ..rest.waiting import wait_for_job
 from .job_hooks import (
@@ -109,6 +111,23 @@ def _failure_text(task: GPTask, error: ArcGisError) -> str:
     return text
 
 
+class _WatchedResult(ResultValue):
+    """A result that notes whether the value the handler read was empty (null, "", {}).
+
+    A required output whose value is empty is as missing as one not sent at all.
+    """
+
+    def __init__(self, inner: ResultValue) -> None:
+        super().__init__(self._read, inner.to_file)
+        self._inner = inner
+        self.empty = False
+
+    def _read(self, as_data: bool) -> Any:
+        value = self._inner.value(as_data)
+        self.empty = value is None or value in ("", {})
+        return value
+
+
 def _dump_result(path: Path, result: GPResult) -> Path:
     with path.open("w", encoding="utf-8") as out:
         json.dump(
@@ -134,6 +153,8 @@ class TaskRun:
         self.connection = connection
         self.service = service
         self.task = task
+        #: The run's last GP messages (a missing required output quotes them).
+        self._messages: list[GPMessage] = []
 
     def run(
         self,
@@ -233,6 +254,7 @@ class TaskRun:
     ) -> dict[str, ResultValue]:
         feedback.pushInfo(f"Executing {self.task.name} on {self.service.path}…")
         response = self.client.execute(self.task.url, inputs)
+        self._messages = response.messages
         report_messages(feedback, response.messages)
         feedback.setProgress(100)
         results = {}
@@ -322,6 +344,7 @@ class TaskRun:
             report("job_ended", error)
             raise
         report("job_ended", None)
+        self._messages = final.messages
         feedback.setProgress(100)
         results = {}
         for name in final.results or {p.name: "" for p in self.task.outputs}:
@@ -347,17 +370,41 @@ class TaskRun:
             if decode.feedback.isCanceled():
                 raise QgsProcessingException("Cancelled before every output was received.")
             result = results.get(param.name)
+            required = param.parameter_type is ParameterType.REQUIRED
             if result is None:
+                if required:
+                    raise self._missing_output(param)
                 decode.feedback.pushWarning(f"The server returned no value for {param.name}.")
                 continue
+            watched = _WatchedResult(result)
             try:
-                outputs.update(handler_for(param.data_type).decode(param, result, decode))
+                outputs.update(handler_for(param.data_type).decode(param, watched, decode))
             except EsriJsonError as error:
                 raise QgsProcessingException(
                     f"{param.display_name or param.name}: the server's answer for this output "
                     f"is not a valid Esri JSON value (invalid or truncated): {error}"
                 ) from error
+            if required and watched.empty:
+                raise self._missing_output(param)
         return outputs
+
+    def _missing_output(self, param: GPParameter) -> QgsProcessingException:
+        """A required output without a value: the run failed, whatever the status says.
+
+        The server's last warnings and errors are the only clue, so they come along.
+        """
+        text = (
+            f"{self.task.display_name or self.task.name}: the server reported success but "
+            f"returned no value for the required output {param.display_name or param.name}"
+        )
+        lines = [
+            m.description
+            for m in self._messages
+            if m.description and m.type in (MessageType.ERROR, MessageType.WARNING)
+        ]
+        if lines:
+            text += ".\n" + "\n".join(lines)
+        return QgsProcessingException(text)
 
     def _recordable(self, outputs: dict[str, Any]) -> dict[str, Any]:
         """Output values as the job record keeps them (JSON: text, numbers, booleans).

@@ -533,7 +533,9 @@ class JobInfo:
         data = _mapping(data, "a job status", url)
         identifier = _text(data.get("jobId")).strip() or (job_id or "")
         if not identifier:
-            raise ArcGisInvalidResponseError("the answer holds no jobId", url=url)
+            raise ArcGisInvalidResponseError(
+                "the answer holds no jobId", details=server_words(data), url=url
+            )
         if "jobStatus" not in data:
             raise ArcGisInvalidResponseError("the answer holds no jobStatus", url=url)
         return cls(
@@ -590,6 +592,31 @@ class GPResult:
         return DATA_TYPE_ALIASES.get(base, base)
 
 
+def server_words(data: Mapping[str, Any]) -> list[str]:
+    """What an answer that is neither data nor a recognised error still says: its
+    messages and any status, so the user reads the server's own words."""
+    words = [m.description for m in parse_messages(data.get("messages")) if m.description]
+    for key in ("jobStatus", "status", "message", "description"):
+        text = _text(data.get(key)).strip()
+        if text:
+            words.append(f"{key}: {text}")
+    return words
+
+
+def check_execute_answer(data: Mapping[str, Any], url: str | None = None) -> None:
+    """Refuse an ``execute`` answer without ``results`` (and without an error).
+
+    Such an answer must fail the run: read as "no outputs", it would report success
+    with every output missing. The answer's own messages go into the error.
+    """
+    if "results" not in data:
+        raise ArcGisInvalidResponseError(
+            "the execute answer holds neither results nor an error",
+            details=server_words(data),
+            url=url,
+        )
+
+
 @dataclass
 class ExecuteResult:
     """The answer of a synchronous ``execute``."""
@@ -602,6 +629,7 @@ class ExecuteResult:
     def from_json(cls, data: Any, *, url: str | None = None) -> ExecuteResult:
         """Parse ``{results: [...], messages: [...]}``."""
         data = _mapping(data, "an execute answer", url)
+        check_execute_answer(data, url)
         raw_results = data.get("results")
         if raw_results is not None and not isinstance(raw_results, (list, tuple)):
             raise ArcGisInvalidResponseError("'results' is not a list", url=url)

@@ -102,12 +102,16 @@ def error_from_json(
 ) -> ArcGisError | None:
     """The error an ArcGIS JSON answer carries, or ``None`` when it carries none.
 
-    Handles ``{"error": {code, message, details}}`` (services), ``{"error": "text"}``
-    and ``{"status": "error", "messages": [...]}`` (admin-style answers).
+    Handles ``{"error": {code, message, details}}`` (services), ``{"error": "text"}``,
+    ``{"status": "error", "messages": [...]}`` (admin-style answers) and the bare error
+    object ``{"code": 400, "message": ..., "details": [...]}`` that some servers and
+    proxies send without the ``error`` wrapper.
     """
     if not isinstance(data, Mapping):
         return None
     error = data.get("error")
+    if error is None and _is_bare_error(data):
+        error = data
     code: int | None = None
     details: list[str] = []
     if isinstance(error, Mapping):
@@ -139,6 +143,29 @@ def error_from_json(
     details = [scrub(d, secrets) for d in details]
     cls = ArcGisAuthError if code in TOKEN_CODES or code in (401, 403) else ArcGisServerError
     return cls(message, code=code, details=details, url=url)
+
+
+#: Keys a bare error object may carry besides ``code`` and ``message``; any other key
+#: (``results``, ``jobId``, ``value`` ...) means the answer is data, not an error.
+_BARE_ERROR_KEYS = frozenset(
+    {"code", "message", "details", "description", "messageCode", "httpStatusCode", "success"}
+)
+
+
+def _is_bare_error(data: Mapping[str, Any]) -> bool:
+    """``{"code": 400, "message": "...", "details": [...]}`` without the ``error`` wrapper.
+
+    Only an error code (400 and up) with a message, and nothing a real answer holds,
+    counts: a GP result or description never looks like that.
+    """
+    code, message = data.get("code"), data.get("message")
+    if isinstance(code, bool) or not isinstance(message, str) or not message.strip():
+        return False
+    try:
+        number = int(code)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return number >= 400 and set(data) <= _BARE_ERROR_KEYS
 
 
 def parse_json_response(
@@ -643,7 +670,7 @@ class Transport:
         Returns the bytes read so far, which the caller must write first.
         """
         head = first.lstrip()[:200]
-        is_error = bool(re.match(rb'^\{\s*"(error|status)"\s*:', head))
+        is_error = bool(re.match(rb'^\{\s*"(error|status|code|message)"\s*:', head))
         is_html = expect_json and head[:1] == b"<"
         if not (is_error or is_html):
             return first

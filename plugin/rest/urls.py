@@ -213,10 +213,22 @@ def parse_server_url(url: str) -> ServerUrl:
     return _from_segments(services_url, segments, text)
 
 
+def _type_index(segments: list[str]) -> int | None:
+    """Where the service type is: the first segment that looks like one, unless the
+    next segment is a known type too (``Tools/ReportServer/GPServer``,
+    ``PrintServer/GPServer``: a service may be named "...Server")."""
+    for index, segment in enumerate(segments):
+        if not _is_service_type(segment, index):
+            continue
+        following = segments[index + 1] if index + 1 < len(segments) else ""
+        if following.lower() in _TYPES_BY_LOWER and segment.lower() != "gpserver":
+            continue  # a service named like a type, followed by its real type
+        return index
+    return None
+
+
 def _from_segments(services_url: str, segments: list[str], original: str) -> ServerUrl:
-    type_index = next(
-        (i for i, segment in enumerate(segments) if _is_service_type(segment, i)), None
-    )
+    type_index = _type_index(segments)
     if type_index is None:
         folder = "/".join(segments) or None
         return ServerUrl(services_url, folder)

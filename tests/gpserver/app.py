@@ -9,6 +9,7 @@ service path before it and the resource path after it.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import socket
 import time
@@ -68,6 +69,9 @@ def _fault_response(fault: Fault, environ: dict[str, Any], response: Response | 
             status=200,
             mimetype="text/html",
         )
+    if kind == "json_body":
+        body = json.dumps(fault.params.get("body", {}), separators=(",", ":"))
+        return Response(body, status=200, mimetype="text/plain")
     if kind == "malformed_json":
         return Response('{"results": [ {"paramName": oops', status=200, mimetype="text/plain")
     assert response is not None
@@ -170,6 +174,8 @@ class GPServerApp:
             return directories.not_found_page()
         except RestError as error:
             return call.error(error)
+        except Exception as error:  # a bug in a handler: a JSON error, as ArcGIS sends
+            return call.error(RestError(500, "Error performing operation.", [str(error)[:300]]))
 
     def services(self, call: Call, segments: list[str]) -> Response:
         registry = self.state.registry
@@ -191,7 +197,8 @@ class GPServerApp:
             return imageserver.image_server(call, path, rest)
         service = registry.find(path, kind) if kind == "GPServer" else None
         if service is None:
-            raise RestError(500, f"Service {path}/{kind} not found ", [])
+            # ArcGIS Server 10.9+/11 (10.x and before answered code 500)
+            raise RestError(404, f"Service {path}/{kind} not found ", [])
         catalog.authenticate(call, service)
         if not rest:
             return catalog.service_description(call, service)

@@ -13,6 +13,10 @@ N matching requests. Kinds:
 ``malformed_json``     HTTP 200 with a body that is not JSON
 ``truncated_json``     HTTP 200 with the real JSON cut at ``fraction`` (complete HTTP body)
 ``html_error``         HTTP 200 with an HTML error page (a proxy or web adaptor page)
+``json_body``          HTTP 200 with the JSON ``body`` given instead of the real answer (answers
+                       in odd shapes: a bare error object, an execute answer without
+                       ``results``, a submitJob answer without ``jobId``); ``process`` runs
+                       the request first
 ``never_ending_job``   jobs submitted to matching tasks never finish (until cancelled)
 ``token_lifetime``     tokens generated now expire after ``seconds`` whatever was asked
 ``expire_job``         the job named in the URL (``…/jobs/<id>…``) expires just before the
@@ -27,7 +31,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-REQUEST_KINDS = ("http_error", "drop_connection", "malformed_json", "truncated_json", "html_error")
+REQUEST_KINDS = (
+    "http_error",
+    "drop_connection",
+    "malformed_json",
+    "truncated_json",
+    "html_error",
+    "json_body",
+)
 KINDS = ("latency", *REQUEST_KINDS, "never_ending_job", "token_lifetime", "expire_job")
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "latency": {"seconds": 1.0},
@@ -35,6 +46,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "drop_connection": {"fraction": 0.5, "mode": "chunked"},
     "truncated_json": {"fraction": 0.5},
     "token_lifetime": {"seconds": 1.0},
+    "json_body": {"body": {}},
 }
 
 

@@ -71,6 +71,8 @@ class Job:
     synchronous: bool = False
     user: str | None = None
     status: str = SUBMITTED
+    #: Every status the job has had, in order (tests check the life cycle with it).
+    history: list[str] = field(default_factory=lambda: [SUBMITTED])
     messages: list[dict[str, str]] = field(default_factory=list)
     progress_percent: float | None = None
     progress_message: str = ""
@@ -94,6 +96,7 @@ class Job:
     def set_status(self, status: str) -> None:
         with self.lock:
             self.status = status
+            self.history.append(status)
             if status in TERMINAL and self.ended_at is None:
                 self.ended_at = time.time()
 
@@ -239,6 +242,7 @@ class JobManager:
                 return
             job.cancel_event.set()
             job.status = CANCELLING
+            job.history.append(CANCELLING)
 
     def delete(self, job: Job) -> None:
         self.cancel(job)
@@ -296,6 +300,7 @@ class JobManager:
             if job.cancel_event.is_set():
                 return False
             job.status = status
+            job.history.append(status)
             return True
 
     def _queued(self, job: Job) -> bool:

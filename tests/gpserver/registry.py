@@ -184,6 +184,12 @@ class Registry:
     def has_folder(self, folder: str) -> bool:
         return folder.lower() in (f.lower() for f in self.folders())
 
+    def folder_is_secured(self, folder: str) -> bool:
+        """A folder whose every service needs a token: ArcGIS secures it as a whole, so an
+        anonymous listing of it answers 499 (the root still names the folder)."""
+        services = [s for s in self.services if s.folder.lower() == folder.lower()]
+        return bool(services) and all(s.secured for s in services)
+
     def folder_name(self, folder: str) -> str:
         """The folder as declared (case from the YAML)."""
         return next(f for f in self.folders() if f.lower() == folder.lower())
@@ -216,6 +222,7 @@ def _normalise_parameter(raw: dict[str, Any]) -> dict[str, Any]:
     spec.setdefault("displayName", spec["name"].replace("_", " "))
     spec.setdefault("description", "")
     spec.setdefault("category", "")
+    spec.setdefault("defaultValue", None)  # real servers always send the key (null)
     if "parameterInfos" in spec:
         spec["parameterInfos"] = [_normalise_info(i) for i in spec["parameterInfos"]]
     ordered = {k: spec[k] for k in _PARAMETER_KEYS if k in spec}

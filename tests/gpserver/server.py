@@ -31,6 +31,10 @@ from .uploads import UploadStore
 
 LOG = logging.getLogger(__name__)
 DEFAULT_JOB_MAX_AGE = 600.0
+#: Seconds a new job sits in esriJobSubmitted, then again in esriJobWaiting, as on a
+#: real server, where a job always queues before it executes (clients must not assume
+#: that the first status they see is esriJobExecuting).
+DEFAULT_JOB_QUEUE_DELAY = 0.05
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -71,14 +75,18 @@ class GPServer:
         registry = load_registry(self.services_yaml)
         self._defaults = {
             "job_max_age": job_max_age,
-            "job_queue_delay": 0.0,
+            "job_queue_delay": DEFAULT_JOB_QUEUE_DELAY,
             "token_lifetime": None,
         }
         self.state = ServerState(
             registry=registry,
             workdir=self.workdir,
             jobs=JobManager(
-                self.workdir, IMPLEMENTATIONS, workers=job_workers, max_age=job_max_age
+                self.workdir,
+                IMPLEMENTATIONS,
+                workers=job_workers,
+                max_age=job_max_age,
+                queue_delay=DEFAULT_JOB_QUEUE_DELAY,
             ),
             tokens=TokenService(registry.users),
             uploads=UploadStore(self.workdir / "uploads"),

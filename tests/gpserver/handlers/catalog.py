@@ -47,12 +47,15 @@ def directory(call: Call, folder: str) -> Response:
     """The services root (``folder == ""``) or a folder listing.
 
     Secured services are listed only to a request with a valid token, as on ArcGIS
-    Server, where anonymous users do not see what they may not use.
+    Server, where anonymous users do not see what they may not use; a folder that holds
+    only secured services answers 499 (Token Required) to an anonymous listing.
     """
     registry = call.state.registry
     authenticate(call, None)
     if folder and not registry.has_folder(folder):
         raise RestError(404, "Folder not found")
+    if folder and call.user is None and registry.folder_is_secured(folder):
+        raise token_required()
     entries = registry.directory_entries(registry.folder_name(folder) if folder else "")
     if call.user is None:
         entries = [e for e in entries if not registry.entry_is_secured(e)]

@@ -97,11 +97,15 @@ def file_url(call: Call, task: Task, output: OutputFile) -> str:
 def _publish_sync_files(call: Call, job: Job) -> None:
     """Sync results live in arcgisoutput as ``_ags_*`` files, like ArcGIS writes them."""
     folder = call.state.workdir / "arcgisoutput" / f"{job.service.path}_GPServer"
+    moved: dict[Path, Path] = {}  # two outputs may name the same scratch file
     for name, value in list(job.outputs.items()):
         if isinstance(value, OutputFile):
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / f"_ags_{uuid.uuid4().hex[:8]}_{value.path.name}"
-            shutil.move(str(value.path), target)
+            target = moved.get(value.path)
+            if target is None:
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / f"_ags_{uuid.uuid4().hex[:8]}_{value.path.name}"
+                shutil.move(str(value.path), target)
+                moved[value.path] = target
             job.outputs[name] = OutputFile(target, value.format, value.image_service)
 
 
@@ -162,11 +166,15 @@ def execute(call: Call, service: Service, task: Task) -> Response:
     _publish_sync_files(call, job)
     options = result_options(call, job, from_request=False)
     results = [
-        result_json(p, _format(call, job, p, options))
-        for p in task.outputs
-        if p.name in job.outputs
+        result_json(p, _format(call, job, p, options)) for p in task.outputs if _listed(job, p)
     ]
     return call.respond({"results": results, "messages": job.snapshot_messages()})
+
+
+def _listed(job: Job, parameter: Parameter) -> bool:
+    """Outputs in the results: every one with a value, and every Required one (the user
+    named it, so ArcGIS lists it, with ``"value": null`` when the tool never set it)."""
+    return parameter.name in job.outputs or parameter.is_required
 
 
 def submit_job(call: Call, service: Service, task: Task) -> Response:
@@ -187,14 +195,16 @@ def job_json(job: Job, return_messages: bool = True) -> dict[str, Any]:
         messages = list(job.messages)
     data: dict[str, Any] = {"jobId": job.job_id, "jobStatus": status}
     if status == job_states.EXECUTING:
+        # As ArcGIS Server 10.8+ reports arcpy.SetProgressor: a "default" progressor
+        # has a label only; a "step" progressor adds how far it is (percent).
         progress: dict[str, Any] = {"type": "default", "message": message}
         if percent is not None:
-            progress["percent"] = round(percent, 1)
+            progress = {"type": "step", "message": message, "percent": round(percent, 1)}
         data["progress"] = progress
     results: dict[str, Any] = {}
     if status == job_states.SUCCEEDED:
         for parameter in job.task.outputs:
-            if parameter.name in job.outputs:
+            if _listed(job, parameter):
                 results[parameter.name] = {"paramUrl": f"results/{parameter.name}"}
     data["results"] = results
     data["inputs"] = {p.name: {"paramUrl": f"inputs/{p.name}"} for p in job.task.inputs}
@@ -233,7 +243,7 @@ def _parameter_value(call: Call, job: Job, kind: str, name: str) -> Response:
         return call.respond(result_json(parameter, job.input_echo.get(name)))
     if job.status != job_states.SUCCEEDED:
         raise unable_to_complete(f"Job '{job.job_id}' has not succeeded ({job.status}).")
-    if name not in job.outputs:
+    if not _listed(job, parameter):
         raise unable_to_complete(f"Parameter '{name}' has no value.")
     options = result_options(call, job, from_request=True)
     return call.respond(result_json(parameter, _format(call, job, parameter, options)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..jobs import TaskFunction
-from . import analysis, echo, elevation
+from . import analysis, echo, elevation, printing
 
 IMPLEMENTATIONS: dict[str, TaskFunction] = {
     "buffer": analysis.buffer,
@@ -22,4 +22,7 @@ IMPLEMENTATIONS: dict[str, TaskFunction] = {
     "slow_task": elevation.slow_task,
     "failing_task": elevation.failing_task,
     "timeout_task": elevation.timeout_task,
+    "xml_report": printing.xml_report,
+    "zip_export": printing.zip_export,
+    "forgetful": printing.forgetful,
 }

@@ -17,11 +17,20 @@ def test_info_points_to_the_token_service(gpserver) -> None:
 
 def test_root_lists_folders_and_services_with_result_map_services(gpserver) -> None:
     root = get(gpserver.services_url)
-    assert root["folders"] == ["Basemaps", "Bench", "Elevation", "Hosted", "Secure", "Units"]
+    assert root["folders"] == [
+        "Basemaps",
+        "Bench",
+        "Elevation",
+        "Hosted",
+        "Secure",
+        "Tools",
+        "Units",
+    ]
     assert root["services"] == [
         {"name": "Analysis", "type": "GPServer"},
         {"name": "AnalysisAsync", "type": "GPServer"},
         {"name": "AnalysisAsync", "type": "MapServer"},
+        {"name": "PrintServer", "type": "GPServer"},
     ]
 
 
@@ -50,8 +59,9 @@ def test_unknown_folder_and_service_answer_errors_with_http_200(gpserver) -> Non
     assert response.status_code == 200
     assert response.json() == {"error": {"code": 404, "message": "Folder not found", "details": []}}
     missing = get(f"{gpserver.services_url}/Elevation/Nothing/GPServer")
-    assert missing["error"]["code"] == 500
-    assert "Elevation/Nothing/GPServer not found" in missing["error"]["message"]
+    # as ArcGIS Server 10.9+/11 answers (tests/data/realworld/odd_answers.json)
+    message = "Service Elevation/Nothing/GPServer not found "
+    assert missing == {"error": {"code": 404, "message": message, "details": []}}
     task = get(gpserver.task_url("Analysis", "NoSuchTask"))
     assert task["error"]["code"] == 404
 
@@ -224,3 +234,36 @@ def test_unknown_paths(gpserver) -> None:
     redirect = requests.get(f"{gpserver.root}/arcgis", allow_redirects=False, timeout=10)
     assert redirect.status_code in (301, 302)
     assert redirect.headers["Location"].endswith("/arcgis/rest/services")
+
+
+def test_every_parameter_has_the_key_default_value(gpserver) -> None:
+    """Real servers send ``defaultValue`` (null when there is none) for every parameter;
+    Esri's own client reads it unconditionally."""
+    for service in ("Analysis", "AnalysisAsync", "Elevation/Viewshed", "Tools/ReportServer"):
+        for task in get(gpserver.service_url(service))["tasks"]:
+            for parameter in get(gpserver.task_url(service, task))["parameters"]:
+                assert "defaultValue" in parameter, (service, task, parameter["name"])
+    echo = get(gpserver.task_url("Analysis", "Scalars"))["parameters"]
+    assert {p["name"]: p["defaultValue"] for p in echo}["Output_Long"] is None
+
+
+def test_anonymous_listing_of_a_secured_folder_answers_499(gpserver) -> None:
+    response = requests.get(f"{gpserver.services_url}/Secure", params={"f": "json"}, timeout=10)
+    assert response.status_code == 200
+    assert response.json() == {"error": {"code": 499, "message": "Token Required", "details": []}}
+    assert "Secure" in get(gpserver.services_url)["folders"]  # the root still names it
+    token = requests.post(
+        gpserver.token_url,
+        data={"username": "gpuser", "password": "gppass", "client": "requestip", "f": "json"},
+        timeout=10,
+    ).json()["token"]
+    listing = get(f"{gpserver.services_url}/Secure", token=token)
+    assert {"name": "Secure/Protected", "type": "GPServer"} in listing["services"]
+
+
+def test_services_named_like_a_service_type(gpserver) -> None:
+    assert get(f"{gpserver.services_url}/Tools")["services"] == [
+        {"name": "Tools/ReportServer", "type": "GPServer"}
+    ]
+    assert get(gpserver.service_url("Tools/ReportServer"))["tasks"] == ["XmlReport", "Forgetful"]
+    assert get(gpserver.service_url("PrintServer"))["tasks"] == ["ZipExport", "Forgetful"]

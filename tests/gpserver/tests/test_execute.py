@@ -444,3 +444,24 @@ def test_big_feature_set_bodies_are_read_whole(gpserver) -> None:
     assert [(r["attributes"]["Name"], r["attributes"]["COUNT"]) for r in rows] == [
         ("même & = + %", 50_000)
     ]
+
+
+def test_two_outputs_naming_one_scratch_file_answer_json_not_an_html_500(gpserver) -> None:
+    response = requests.post(
+        f"{gpserver.task_url('Tools/ReportServer', 'XmlReport')}/execute",
+        data={"Title": "Quarterly", "f": "json"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    values = {name: r["value"] for name, r in results_by_name(response.json()).items()}
+    assert values["Output_Report"] == values["Report_Copy"]
+    assert values["Output_Report"]["url"].endswith("_report.s.xml")
+    xml = requests.get(values["Output_Report"]["url"], timeout=10)
+    assert "<title>Quarterly</title>" in xml.text
+
+
+def test_json_body_fault_sends_answers_in_odd_shapes(gpserver) -> None:
+    bare = {"code": 400, "message": "Unable to complete operation.", "details": ["x"]}
+    gpserver.set_fault("json_body", path=r"/Scalars/execute$", body=bare)
+    answer = post(f"{gpserver.task_url('Analysis', 'Scalars')}/execute", Count=2)
+    assert answer == bare

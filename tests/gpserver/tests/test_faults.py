@@ -170,7 +170,7 @@ def test_admin_endpoints(gpserver) -> None:
     config = requests.post(
         f"{admin}/config", json={"job_max_age": 5, "token_lifetime": 2}, timeout=10
     ).json()
-    assert config == {"job_max_age": 5.0, "job_queue_delay": 0.0, "token_lifetime": 2.0}
+    assert config == {"job_max_age": 5.0, "job_queue_delay": 0.05, "token_lifetime": 2.0}
     assert gpserver.job_max_age == 5.0
     job_id = submit(gpserver.task_url("AnalysisAsync", "Scalars"))
     jobs = requests.get(f"{admin}/jobs", timeout=10).json()["jobs"]
@@ -189,7 +189,7 @@ def test_reset_clears_faults_log_and_settings(gpserver) -> None:
     gpserver.reset()
     assert gpserver.state.faults.active() == []
     assert gpserver.requests == []
-    assert (gpserver.job_max_age, gpserver.job_queue_delay) == (600.0, 0.0)
+    assert (gpserver.job_max_age, gpserver.job_queue_delay) == (600.0, 0.05)
     assert requests.get(gpserver.services_url, params={"f": "json"}, timeout=10).status_code == 200
 
 

@@ -33,6 +33,35 @@ def test_status_sequence_is_observable_in_order(gpserver) -> None:
     assert seen == ["esriJobSubmitted", "esriJobWaiting", "esriJobExecuting", "esriJobSucceeded"]
 
 
+def test_jobs_queue_before_they_execute_by_default(gpserver) -> None:
+    """As on a real server, a job is submitted and waits before it executes: a client
+    must not take the first status it sees to be esriJobExecuting."""
+    assert gpserver.job_queue_delay > 0
+    url = gpserver.task_url("AnalysisAsync", "Scalars")
+    job_id, final = run_job(url, Count=2)
+    assert final["jobStatus"] == "esriJobSucceeded"
+    assert gpserver.job(job_id).history == [
+        "esriJobSubmitted",
+        "esriJobWaiting",
+        "esriJobExecuting",
+        "esriJobSucceeded",
+    ]
+
+
+def test_default_progressor_has_a_message_and_no_percent(gpserver) -> None:
+    gpserver.set_fault("never_ending_job", path=r"/AnalysisAsync/GPServer/Scalars$")
+    url = gpserver.task_url("AnalysisAsync", "Scalars")
+    job_id = submit(url, Count=2)
+    deadline = time.monotonic() + 10
+    status = get(f"{url}/jobs/{job_id}")
+    while status["jobStatus"] != "esriJobExecuting":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+        status = get(f"{url}/jobs/{job_id}")
+    assert status["progress"] == {"type": "default", "message": "Still working..."}
+    post(f"{url}/jobs/{job_id}/cancel")
+
+
 def test_succeeded_job_lists_results_inputs_and_messages(gpserver) -> None:
     url = gpserver.task_url("AnalysisAsync", "Scalars")
     job_id, status = run_job(url, Count=5, Factor=0.5)
@@ -135,7 +164,8 @@ def test_slow_task_reports_progress_and_stops_on_cancel(gpserver) -> None:
         time.sleep(0.05)
         status = get(f"{url}/jobs/{job_id}")
     assert status["jobStatus"] == "esriJobExecuting"
-    assert status["progress"]["type"] == "default"
+    # a step progressor, as ArcGIS Server 10.8+ reports arcpy.SetProgressor("step")
+    assert status["progress"]["type"] == "step"
     assert status["progress"]["message"].startswith("Step ")
     assert 0 < status["progress"]["percent"] < 100
     cancel = post(f"{url}/jobs/{job_id}/cancel")
@@ -305,3 +335,20 @@ def test_reset_cancels_running_jobs(gpserver) -> None:
     gpserver.reset()
     assert job.status == "esriJobCancelled"
     assert gpserver.job(job_id) is None
+
+
+def test_job_of_a_service_named_like_a_type_and_a_required_output_left_unset(gpserver) -> None:
+    url = gpserver.task_url("PrintServer", "ZipExport")
+    job_id, final = run_job(url, Title="t")
+    assert final["jobStatus"] == "esriJobSucceeded"
+    value = result(url, job_id, "Output_File")["value"]
+    assert value["url"].endswith("/clip.zip")
+    forgetful = gpserver.task_url("PrintServer", "Forgetful")
+    job_id, final = run_job(forgetful)
+    assert final["jobStatus"] == "esriJobSucceeded"
+    # a Required output is listed even when the tool never set it: its value is null
+    assert final["results"] == {"Output_Text": {"paramUrl": "results/Output_Text"}}
+    assert result(forgetful, job_id, "Output_Text")["value"] is None
+    assert "WARNING 000117: Warning empty output generated." in [
+        m["description"] for m in final["messages"]
+    ]

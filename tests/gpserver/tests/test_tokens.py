@@ -93,7 +93,8 @@ def test_token_in_form_query_or_header(gpserver) -> None:
 
 def test_secured_services_are_listed_only_with_a_token(gpserver) -> None:
     folder = f"{gpserver.services_url}/Secure"
-    assert get(folder)["services"] == []
+    # a folder of secured services only: the anonymous listing asks for a token
+    assert get(folder)["error"]["code"] == 499
     token = _token(gpserver)["token"]
     assert get(folder, token=token)["services"] == [
         {"name": "Secure/Protected", "type": "GPServer"},

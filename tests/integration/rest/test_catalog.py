@@ -24,7 +24,14 @@ def test_crawl_root_skips_other_service_types(client, gpserver):
     assert "Basemaps/World" not in paths
     assert "Hosted/Parcels" not in paths
     assert not any("MapServer" in r.path or "FeatureServer" in r.path for r in gpserver.requests)
-    assert catalog.failures == []
+    # an anonymous crawl cannot list the secured folder (499, as on ArcGIS): noted, not fatal
+    assert [(f.path, "Token Required" in f.message) for f in catalog.failures] == [("Secure", True)]
+    # services named "...Server" are services (issue 16 item 7)
+    assert {"Tools/ReportServer", "PrintServer"} <= set(paths)
+    assert [t.name for t in catalog.tasks_of("Tools/ReportServer")] == ["XmlReport", "Forgetful"]
+    report = catalog.task("Tools/ReportServer", "XmlReport")
+    assert report.url == gpserver.services_url + "/Tools/ReportServer/GPServer/XmlReport"
+    assert catalog.task("PrintServer", "ZipExport").is_async
     hot = catalog.task("Analysis", "Hot Spots")
     assert hot.url == gpserver.services_url + "/Analysis/GPServer/Hot%20Spots"
     assert hot.execution_type is ExecutionType.SYNCHRONOUS
@@ -51,6 +58,10 @@ def test_crawl_root_skips_other_service_types(client, gpserver):
         ("/Elevation/Viewshed/GPServer?f=pjson", ["Elevation/Viewshed"], 7),
         ("/Analysis/GPServer/Hot%20Spots", ["Analysis"], 1),
         ("/Analysis/GPServer/Hot Spots/", ["Analysis"], 1),
+        ("/Tools", ["Tools/ReportServer"], 2),
+        ("/Tools/ReportServer/GPServer", ["Tools/ReportServer"], 2),
+        ("/Tools/ReportServer/GPServer/XmlReport", ["Tools/ReportServer"], 1),
+        ("/PrintServer/GPServer?f=pjson", ["PrintServer"], 2),
     ],
 )
 def test_crawl_from_any_url_form(client, gpserver, path, services, tasks):
@@ -75,8 +86,8 @@ def test_broken_service_and_task_are_recorded_not_fatal(client, gpserver):
     assert "AnalysisAsync" not in paths
     assert "Analysis" in paths
     failed = {(f.path, f.task) for f in catalog.failures}
-    assert failed == {("AnalysisAsync", None), ("Analysis", "Summarize")}
-    by_task = {f.task: f for f in catalog.failures}
+    assert failed == {("AnalysisAsync", None), ("Analysis", "Summarize"), ("Secure", None)}
+    by_task = {f.task: f for f in catalog.failures if f.path != "Secure"}
     assert "HTTP 500" in by_task[None].message
     assert "invalid or truncated" in by_task["Summarize"].message
     assert by_task["Summarize"].url.endswith("/Analysis/GPServer/Summarize")

@@ -200,9 +200,11 @@ def test_results_tolerance():
     assert r.value is None
     with pytest.raises(ArcGisInvalidResponseError):
         GPResult.from_json({"value": 1})
-    empty = ExecuteResult.from_json({})
+    empty = ExecuteResult.from_json({"results": []})
     assert empty.results == {}
     assert empty.messages == []
+    with pytest.raises(ArcGisInvalidResponseError):  # no results and no error: not an answer
+        ExecuteResult.from_json({})
     with pytest.raises(ArcGisInvalidResponseError):
         ExecuteResult.from_json({"results": {"a": 1}})
 

@@ -238,6 +238,51 @@ CASES = [
         None,
         "service",
     ),
+    # Services named "...Server" (issue 16 item 7): a service, not a service type.
+    (
+        ROOT + "/Tools/ReportServer/GPServer",
+        ROOT,
+        "Tools",
+        "ReportServer",
+        "GPServer",
+        None,
+        None,
+        "service",
+    ),
+    (
+        ROOT + "/Tools/ReportServer/GPServer/Make Report/jobs/j1",
+        ROOT,
+        "Tools",
+        "ReportServer",
+        "GPServer",
+        "Make Report",
+        "j1",
+        "job",
+    ),
+    (ROOT + "/PrintServer/GPServer", ROOT, None, "PrintServer", "GPServer", None, None, "service"),
+    (
+        # Esri's own Utilities folder: a print service named like a type, at any depth
+        ROOT + "/Utilities/PrintingTools/GPServer/Export%20Web%20Map%20Task",
+        ROOT,
+        "Utilities",
+        "PrintingTools",
+        "GPServer",
+        "Export Web Map Task",
+        None,
+        "task",
+    ),
+    (
+        ROOT + "/A/GeocodeServer/GPServer",
+        ROOT,
+        "A",
+        "GeocodeServer",
+        "GPServer",
+        None,
+        None,
+        "service",
+    ),
+    (ROOT + "/MapServer/MapServer", ROOT, None, "MapServer", "MapServer", None, None, "service"),
+    (ROOT + "/S/GPServer/MapServer", ROOT, None, "S", "GPServer", "MapServer", None, "task"),
 ]
 
 

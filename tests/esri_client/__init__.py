@@ -1,0 +1,1 @@
+"""Checks of tests/gpserver with Esri's own Python client (``arcgis``)."""
