@@ -123,7 +123,8 @@ def _proxy(upstream: str) -> None:
 # --------------------------------------------------------------------------- driver
 
 
-def _start(args: list[str], folder: Path) -> tuple[subprocess.Popen, str]:
+def _start(args: list[str]) -> tuple[subprocess.Popen, str]:
+    """Start a child that prints one line when it is ready; that line."""
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline() if process.stdout else ""
     return process, line.strip()
@@ -166,12 +167,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
         folder = Path(tmp)
         server, line = _start(
-            [sys.executable, "-m", "tests.gpserver", "--port", "0", "--workdir", str(folder)],
-            folder,
+            [sys.executable, "-m", "tests.gpserver", "--port", "0", "--workdir", str(folder)]
         )
         services_url = line.split()[3]
         root = services_url.split("/arcgis/", maxsplit=1)[0]
-        proxy, port = _start(python_child(MODULE, "proxy", root), folder)
+        proxy, port = _start(python_child(MODULE, "proxy", root))
         try:
             return _measure(folder, services_url, f"http://127.0.0.1:{port}")
         finally:
