@@ -27,6 +27,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..rest.model import GPParameter
 from .compat import FLAG_ADVANCED, FLAG_OPTIONAL
+from .featureset_reader import FeatureSetReader
 from .service_layers import LayerPages, ServiceAccess
 
 #: Returned by :meth:`GPTypeHandler.encode` when nothing is to be sent for a parameter.
@@ -68,9 +69,11 @@ class ResultValue:
         self,
         value: Callable[[bool], Any],
         to_file: Callable[[Path], Path],
+        reader: Callable[[], FeatureSetReader] | None = None,
     ) -> None:
         self._value = value
         self._to_file = to_file
+        self._reader = reader
 
     def value(self, as_data: bool = False) -> Any:
         """The result's ``value`` member, parsed.
@@ -83,6 +86,13 @@ class ResultValue:
     def to_file(self, path: Path) -> Path:
         """Write the whole result JSON (``{paramName, dataType, value}``) to ``path``."""
         return self._to_file(path)
+
+    def reader(self, path: Path) -> FeatureSetReader:
+        """The result's feature set, streamed, never parsed whole: read in place from
+        the execute answer already on disk, else from the result streamed to ``path``."""
+        if self._reader is not None:
+            return self._reader()
+        return FeatureSetReader(self._to_file(path))
 
 
 @dataclass

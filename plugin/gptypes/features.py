@@ -223,8 +223,7 @@ class FeatureSetType(GPTypeHandler):
         return [definition]
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        path = result.to_file(unique_path(ctx.temp_dir, "result", ".json"))
-        reader = FeatureSetReader(path)
+        reader = result.reader(unique_path(ctx.temp_dir, "result", ".json"))
         if reader.url:
             return self._decode_feature_service(param, reader.url, ctx)
         pages = None

@@ -40,6 +40,7 @@ from .geometry_decode import get_decoder
 from .geometry_types import esri_geometry_type_of, wkb_type_from_esri
 from .json_stream import (
     CHUNK_CHARS,
+    ByteRange,
     Node,
     Path,
     TextBuffer,
@@ -112,9 +113,11 @@ class FeatureSetReader:
     """A FeatureSet in a file, bytes or dict, read as QGIS fields and features.
 
     ``source``: a path (str or PathLike; a str is always a path, never JSON text),
-    bytes, an already parsed dict, or a seekable binary file. ``param_name``
+    bytes, an already parsed dict, a seekable binary file, or a :class:`ByteRange`
+    (one result inside an execute answer on disk, read in place). ``param_name``
     picks one entry of an execute response's ``results`` (default: the first that
-    holds features or a URL).
+    holds features or a URL). ``header``: the walk of ``source`` already made by
+    whoever found it (see :mod:`.execute_answer`), which spares the first pass.
 
     When the result is a feature service (``value`` is ``{"url": ...}``), ``url``
     is set and the feature set is empty. Raises EsriJsonError for server errors,
@@ -122,15 +125,23 @@ class FeatureSetReader:
     """
 
     def __init__(
-        self, source: Any, *, param_name: str | None = None, chunk_chars: int = CHUNK_CHARS
+        self,
+        source: Any,
+        *,
+        param_name: str | None = None,
+        chunk_chars: int = CHUNK_CHARS,
+        header: Node | None = None,
     ) -> None:
         self._chunk_chars = chunk_chars
         self._document: dict | None = None
         self._path: str | None = None
         self._bytes: bytes | None = None
         self._file: IO[bytes] | None = None
+        self._range: ByteRange | None = None
         self._file_start = 0
-        if isinstance(source, dict):
+        if isinstance(source, ByteRange):
+            self._range = source
+        elif isinstance(source, dict):
             self._document = source
         elif isinstance(source, (bytes, bytearray, memoryview)):
             self._bytes = bytes(source)
@@ -154,7 +165,7 @@ class FeatureSetReader:
         self.feature_count: int | None = 0
         self.oid_field: str | None = None
         self._features_path: Path | None = None
-        self._interpret(self._scan(), param_name)
+        self._interpret(header if header is not None else self._scan(), param_name)
         self.fields: QgsFields = fields_from_esri(self.esri_fields)
         self.wkb_type: QgsWkbTypes.Type = wkb_type_from_esri(
             self.geometry_type, self.has_z, self.has_m
@@ -172,6 +183,12 @@ class FeatureSetReader:
                     yield raw
             except OSError as error:
                 raise EsriJsonError(f"cannot read {self._path}: {error.strerror}") from None
+        elif self._range is not None:
+            try:
+                with self._range.open() as window:
+                    yield window
+            except OSError as error:
+                raise EsriJsonError(f"cannot read {self._range.path}: {error.strerror}") from None
         elif self._bytes is not None:
             yield io.BytesIO(self._bytes)
         else:

@@ -13,8 +13,10 @@ FeatureCollection and an execute response ``{"results": [...]}``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import json.scanner
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -136,6 +138,69 @@ class TextBuffer:
 
     def error(self, message: str) -> EsriJsonError:
         return EsriJsonError(f"{message} at character {self.consumed + self.pos}")
+
+
+class ByteCountingBuffer(TextBuffer):
+    """A :class:`TextBuffer` that also knows the byte offset of its read position, so
+    that a value found by a walk can be read again later as a range of the file."""
+
+    def __init__(self, raw: IO[bytes], chunk_chars: int = CHUNK_CHARS) -> None:
+        super().__init__(raw, chunk_chars)
+        start = raw.tell()
+        # The "utf-8-sig" decoder drops a byte order mark: count its bytes here.
+        self.consumed_bytes = start + (3 if raw.read(3) == codecs.BOM_UTF8 else 0)
+        raw.seek(start)
+
+    def fill(self) -> bool:
+        if not self.eof and self.pos:
+            self.consumed_bytes += len(self.text[: self.pos].encode("utf-8"))
+        return super().fill()
+
+    def byte_offset(self) -> int:
+        """Offset in the file of the character at the read position."""
+        return self.consumed_bytes + len(self.text[: self.pos].encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    """Bytes ``start`` to ``end`` of a file: one JSON value inside a bigger document,
+    read in place (each ``open`` opens the file anew, so no handle outlives a pass)."""
+
+    path: str
+    start: int
+    end: int
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[IO[bytes]]:
+        with open(self.path, "rb") as raw:
+            raw.seek(self.start)
+            yield _Window(raw, self.end - self.start)
+
+    def read(self) -> bytes:
+        """The whole range (for values known to be small)."""
+        with self.open() as window:
+            return window.read()
+
+
+class _Window:
+    """A binary file seen from its read position for ``size`` bytes: ``read`` stops there."""
+
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self._raw = raw
+        self._left = size
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0 or size > self._left:
+            size = self._left
+        data = self._raw.read(size)
+        self._left -= len(data)
+        return data
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        raise OSError("a byte range is read from its start only")
 
 
 def _members(buffer: TextBuffer) -> Iterator[str]:

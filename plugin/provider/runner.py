@@ -8,6 +8,7 @@ the caller's thread (``processing.run``), never blocking QGIS's GUI thread.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +22,10 @@ from qgis.core import (
 )
 
 from ..connections import Connection
-from ..gptypes.base import OMIT, DecodeContext, EncodeContext, ResultValue
+from ..gptypes.base import OMIT, DecodeContext, EncodeContext, ResultValue, unique_path
 from ..gptypes.errors import EsriJsonError
+from ..gptypes.execute_answer import AnswerEntry, index_execute_answer
+from ..gptypes.featureset import FeatureSetReader
 from ..gptypes.table import handler_for
 from ..rest.client import GPClient
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
@@ -59,6 +62,8 @@ RESULT_MAP_LAYER_OUTPUT = "RESULT_MAP_LAYER"
 RUN_IN_BACKGROUND = "RUN_IN_BACKGROUND"
 #: Hidden: attach to this existing job instead of submitting (resume, "Get Data").
 FETCH_JOB_ID = "FETCH_JOB_ID"
+#: Servers drop z and m unless asked (``returnZ``/``returnM``); ask, so nothing is lost.
+ASK_Z_AND_M = {"return_z": True, "return_m": True}
 
 
 def _pages_or_cut(
@@ -128,13 +133,28 @@ class _WatchedResult(ResultValue):
         return value
 
 
-def _dump_result(path: Path, result: GPResult) -> Path:
-    with path.open("w", encoding="utf-8") as out:
-        json.dump(
-            {"paramName": result.param_name, "dataType": result.data_type, "value": result.value},
-            out,
-        )
+def _dump(result: GPResult, path: Path) -> Path:
+    path.write_text(json.dumps(result.raw), encoding="utf-8")
     return path
+
+
+def _copy_entry(entry: AnswerEntry, path: Path) -> Path:
+    """The result's own JSON (``{paramName, dataType, value}``), copied from the answer."""
+    with entry.range.open() as source, path.open("wb") as out:
+        shutil.copyfileobj(source, out)
+    return path
+
+
+def _sync_result(result: GPResult) -> ResultValue:
+    """One output of an execute answer on disk: small values parsed, features streamed."""
+    entry = result.value
+    if not isinstance(entry, AnswerEntry):  # an answer parsed whole
+        return ResultValue(value=lambda as_data: entry, to_file=lambda path: _dump(result, path))
+    return ResultValue(
+        value=lambda as_data: entry.value(),
+        to_file=lambda path: _copy_entry(entry, path),
+        reader=lambda: FeatureSetReader(entry.range, header=entry.header),
+    )
 
 
 class TaskRun:
@@ -186,7 +206,7 @@ class TaskRun:
                         report = JobReport(job_id)
                         job, results = self._wait(job_id, feedback, report)
                     else:
-                        job, results = None, self._run_sync(inputs, feedback)
+                        job, results = None, self._run_sync(inputs, feedback, temp_dir)
                 decode = DecodeContext(
                     self.algorithm,
                     parameters,
@@ -250,20 +270,22 @@ class TaskRun:
     # -- running -----------------------------------------------------------------------
 
     def _run_sync(
-        self, inputs: dict[str, Any], feedback: QgsProcessingFeedback
+        self, inputs: dict[str, Any], feedback: QgsProcessingFeedback, temp_dir: Path
     ) -> dict[str, ResultValue]:
+        """POST ``execute`` with the answer streamed into ``temp_dir`` (removed after the
+        run) and indexed in one pass: each output is then read from it in place."""
         feedback.pushInfo(f"Executing {self.task.name} on {self.service.path}…")
-        response = self.client.execute(self.task.url, inputs)
+        response = self.client.execute_to_file(
+            self.task.url,
+            inputs,
+            unique_path(temp_dir, "execute-answer", ".json"),
+            index_execute_answer,
+            **ASK_Z_AND_M,
+        )
         self._messages = response.messages
         report_messages(feedback, response.messages)
         feedback.setProgress(100)
-        results = {}
-        for result in response.results.values():
-            results[result.param_name] = ResultValue(
-                value=lambda as_data, result=result: result.value,
-                to_file=lambda path, result=result: _dump_result(path, result),
-            )
-        return results
+        return {r.param_name: _sync_result(r) for r in response.results.values()}
 
     def _job_to_fetch(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str:
         """The job id of a "fetch job" run (the jobs layer's resume and Get Data), else ""."""
@@ -285,7 +307,7 @@ class TaskRun:
         background: bool,
     ) -> str:
         """POST ``submitJob`` and record the job (its inputs without secrets)."""
-        job = self.client.submit_job(self.task.url, inputs)
+        job = self.client.submit_job(self.task.url, inputs, **ASK_Z_AND_M)
         feedback.pushInfo(f"Job {job.job_id} submitted to {self.service.path}/{self.task.name}.")
         remember_secrets(job.job_id, secret_values(self.task, inputs))
         submission = JobSubmission(
@@ -351,11 +373,11 @@ class TaskRun:
             results[name] = ResultValue(
                 value=lambda as_data, name=name: (
                     self.client.job_result(
-                        self.task.url, job_id, name, return_type_data=as_data
+                        self.task.url, job_id, name, return_type_data=as_data, **ASK_Z_AND_M
                     ).value
                 ),
                 to_file=lambda path, name=name: self.client.job_result_to_file(
-                    self.task.url, job_id, name, path
+                    self.task.url, job_id, name, path, **ASK_Z_AND_M
                 ),
             )
         return final, results

@@ -14,7 +14,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from .errors import (
     JobExpiredError,
 )
 from .model import ExecuteResult, ExecutionType, GPResult, GPService, GPTask, JobInfo
-from .transport import NetworkOptions, Transport
+from .transport import NetworkOptions, Transport, error_from_json
 from .urls import ServerUrl, join_url, parse_server_url, resolve_url
 
 #: Messages by which servers say a job id is unknown (expired, deleted, wrong).
@@ -56,6 +56,15 @@ def _sr_value(sr: Any) -> str | None:
     if isinstance(sr, Mapping):
         return to_json(dict(sr))
     raise TypeError(f"cannot use a {type(sr).__name__} as a spatial reference")
+
+
+def execute_result(data: Any, url: str | None) -> ExecuteResult:
+    """The one check of an ``execute`` answer, whether parsed whole or indexed from a
+    file: an error it carries is raised, else its results and messages are read."""
+    error = error_from_json(data, url)
+    if error is not None:
+        raise error
+    return ExecuteResult.from_json(data, url=url)
 
 
 class GPClient:
@@ -248,7 +257,46 @@ class GPClient:
             return_m=return_m,
         )
         data = self.transport.post_json(url, fields, idempotent=False, timeout=timeout)
-        return ExecuteResult.from_json(data, url=url)
+        return execute_result(data, url)
+
+    def execute_to_file(
+        self,
+        task_url: str,
+        inputs: Mapping[str, Any],
+        path: str | os.PathLike[str],
+        index: Callable[[Path], Any],
+        *,
+        out_sr: Any = None,
+        process_sr: Any = None,
+        context: Any = None,
+        return_z: bool = False,
+        return_m: bool = False,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> ExecuteResult:
+        """Run a synchronous task with its answer streamed to ``path``, never held whole.
+
+        ``index`` reads the answer file in one pass and returns it as a JSON object
+        whose ``results[i].value`` may stand for values left in the file (the GP type
+        layer's ``index_execute_answer``); it is checked as :meth:`execute` checks a
+        whole answer. The caller owns ``path`` (and removes it).
+        """
+        url = self._task(task_url).task_url + "/execute"
+        fields = self._run_fields(
+            inputs,
+            out_sr=out_sr,
+            process_sr=process_sr,
+            context=context,
+            return_z=return_z,
+            return_m=return_m,
+        )
+        answer = self.transport.post_to_file(url, path, fields, timeout=timeout)
+        try:
+            data = index(answer)
+        except ValueError as error:
+            raise ArcGisInvalidResponseError(
+                f"the JSON is invalid or truncated ({error})", url=url
+            ) from None
+        return execute_result(data, url)
 
     def submit_job(
         self,

@@ -456,6 +456,37 @@ class Transport:
             handle=handle,
         )
 
+    def post_to_file(
+        self,
+        url: str,
+        path: str | os.PathLike[str],
+        fields: Mapping[str, Any] | Iterable[tuple[str, Any]],
+        *,
+        chunk_size: int = 1 << 20,
+        authenticate: bool = True,
+        timeout: Any = None,
+        secrets: Sequence[str | None] = (),
+    ) -> Path:
+        """POST a form and stream the JSON answer to ``path``, as :meth:`download` does
+        (an ``execute`` answer may carry features too big for memory). Never repeated
+        blindly, as :meth:`post_json`; a JSON error or an HTML page is raised as such."""
+        target = Path(path)
+
+        def handle(response: requests.Response, all_secrets: Sequence[str | None]) -> Path:
+            return self._stream_to(response, target, chunk_size, True, all_secrets)
+
+        return self.call(
+            "POST",
+            url,
+            fields=fields,
+            authenticate=authenticate,
+            idempotent=False,
+            stream=True,
+            timeout=timeout,
+            secrets=secrets,
+            handle=handle,
+        )
+
     # -- the one request loop -----------------------------------------------------
 
     def call(

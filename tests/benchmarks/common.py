@@ -90,7 +90,8 @@ def large_output_feature_set(path: Path, count: int) -> Path:
     with GPServer(port=0) as server:
         response = requests.post(
             server.task_url("Bench/Big", "LargeOutput") + "/execute",
-            data={"Feature_Count": str(count), "f": "json"},
+            # returnZ: servers (and tests/gpserver) drop z values unless asked
+            data={"Feature_Count": str(count), "returnZ": "true", "f": "json"},
             timeout=300,
         )
         response.raise_for_status()

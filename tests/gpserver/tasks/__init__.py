@@ -10,6 +10,7 @@ IMPLEMENTATIONS: dict[str, TaskFunction] = {
     "summarize": analysis.summarize,
     "scalars": analysis.scalars,
     "large_output": analysis.large_output,
+    "large_summary": analysis.large_summary,
     "hot_spots": analysis.hot_spots,
     "all_types": echo.all_types,
     "echo_inputs": echo.echo_inputs,

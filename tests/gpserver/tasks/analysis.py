@@ -214,6 +214,21 @@ def large_output(ctx: TaskContext) -> dict[str, Any]:
     return {"Output_Features": output}
 
 
+def large_summary(ctx: TaskContext) -> dict[str, Any]:
+    """LargeOutput's polygons with a text, a count and a total around them (or a failure)."""
+    if ctx.inputs.get("Fail"):
+        raise TaskFailedError("ERROR 999998: Fail was set, so the task failed as asked.")
+    features = large_output(ctx)["Output_Features"]
+    total = sum(f["attributes"]["VALUE"] for f in features.features)
+    count = len(features.features)
+    return {
+        "Summary_Text": f"{count} polygons, VALUE total {total:g} (Zürich → 東京)",
+        "Polygon_Count": count,
+        "Output_Features": features,
+        "Value_Total": total,
+    }
+
+
 def parcels_by_zone(ctx: TaskContext) -> dict[str, Any]:
     """Points at the hosted Parcels layer: the "written" output is that feature service."""
     ctx.message(f"Parcels of zone {ctx.inputs.get('Zone') or 1} written to Hosted/Parcels.")

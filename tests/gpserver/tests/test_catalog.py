@@ -50,7 +50,8 @@ def test_folders_list_their_services_including_non_gp_ones(gpserver) -> None:
     }
     # ArcGIS matches folder names without regard to case
     assert get(f"{gpserver.services_url}/bench")["services"] == [
-        {"name": "Bench/Big", "type": "GPServer"}
+        {"name": "Bench/Big", "type": "GPServer"},
+        {"name": "Bench/BigAsync", "type": "GPServer"},
     ]
 
 

@@ -150,3 +150,32 @@ def test_polling_survives_a_short_outage(client, gpserver):
     gpserver.set_fault("http_error", path=rf"/jobs/{job.job_id}$", status=502, count=6)
     info = wait_for_job(client, task, job.job_id, poll=FAST)
     assert info.status is JobStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "error", "words"),
+    [
+        ("drop_connection", {}, ArcGisConnectionError, "not repeated"),
+        ("truncated_json", {}, ArcGisInvalidResponseError, "invalid or truncated"),
+        ("malformed_json", {}, ArcGisInvalidResponseError, "invalid or truncated"),
+        ("html_error", {}, ArcGisInvalidResponseError, "HTML page"),
+        ("http_error", {"status": 502}, ArcGisHttpError, "502"),
+    ],
+)
+def test_execute_streamed_to_a_file_fails_as_execute_does(
+    client, gpserver, tmp_path, kind, params, error, words
+):
+    """The answer streamed to disk (big synchronous results) meets every fault with the
+    same typed error as ``execute``, is sent once, and leaves no partial file behind."""
+    from arcgis_gp.plugin.gptypes.execute_answer import index_execute_answer
+
+    gpserver.set_fault(kind, path=r"/execute$", count=1, **params)
+    path = tmp_path / "answer.json"
+    with pytest.raises(error, match=words):
+        client.execute_to_file(
+            "Bench/Big/GPServer/LargeOutput", {"Feature_Count": 300}, path, index_execute_answer
+        )
+    assert len(gpserver.requests_to(r"/execute$")) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == (
+        ["answer.json"] if kind in ("truncated_json", "malformed_json") else []
+    )
