@@ -43,7 +43,6 @@ from qgis.core import (
     QgsPointXY,
     QgsPrintLayout,
     QgsProject,
-    QgsRasterDataProvider,
     QgsRasterLayer,
     QgsRasterShader,
     QgsRectangle,
@@ -52,7 +51,6 @@ from qgis.core import (
     QgsSingleSymbolRenderer,
     QgsTextBufferSettings,
     QgsTextFormat,
-    QgsUnitTypes,
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
@@ -173,6 +171,24 @@ LEGEND_LAYERS = (
 VECTOR_LAYERS = ("observers", "places", "buffers", "viewsheds", "study_area", *LOCATOR_LAYERS)
 
 
+def _enum(newer: str, older: str, member: str) -> Any:
+    """An enum member where this QGIS has it: QGIS moves enums into ``Qgis`` over time
+    (e.g. ``QgsUnitTypes.DistanceUnit`` into ``Qgis.DistanceUnit``, which also drops the
+    prefix of the member's name) and QGIS 4 drops the old places."""
+    import qgis.core
+
+    for path in (newer, older):
+        owner: Any = qgis.core
+        for name in path.split("."):
+            owner = getattr(owner, name, None)
+        if owner is None:
+            continue
+        for name in (member, f"Distance{member}"):  # DistanceKilometers before 3.30
+            if hasattr(owner, name):
+                return getattr(owner, name)
+    raise AttributeError(f"this QGIS has neither {newer}.{member} nor {older}.{member}")
+
+
 def _crs() -> QgsCoordinateReferenceSystem:
     return QgsCoordinateReferenceSystem(CRS)
 
@@ -243,7 +259,9 @@ def _label(layer: QgsVectorLayer, field: str, text: QgsTextFormat, around_point:
     settings.fieldName = field
     settings.setFormat(text)
     if around_point:
-        settings.placement = QgsPalLayerSettings.Placement.AroundPoint
+        settings.placement = _enum(
+            "Qgis.LabelPlacement", "QgsPalLayerSettings.Placement", "AroundPoint"
+        )
         settings.dist = 1.6
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
@@ -350,7 +368,9 @@ def style_elevation(elevation: QgsRasterLayer, hillshade: QgsRasterLayer) -> Non
 def _smooth(layer: QgsRasterLayer) -> None:
     """Bilinear resampling by the provider, before rendering (the hillshade sees it)."""
     provider = layer.dataProvider()
-    bilinear = QgsRasterDataProvider.ResamplingMethod.Bilinear
+    bilinear = _enum(
+        "Qgis.RasterResamplingMethod", "QgsRasterDataProvider.ResamplingMethod", "Bilinear"
+    )
     provider.setZoomedInResamplingMethod(bilinear)
     provider.setZoomedOutResamplingMethod(bilinear)
     stage = getattr(Qgis, "RasterResamplingStage", None)  # QGIS 3.22+
@@ -437,7 +457,9 @@ def _north_arrow(layout: QgsPrintLayout, linked: QgsLayoutItemMap) -> QgsLayoutI
     arrow.setId("north arrow")
     arrow.setPicturePath(str(svg))
     arrow.setLinkedMap(linked)
-    arrow.setNorthMode(QgsLayoutItemPicture.NorthMode.TrueNorth)
+    arrow.setNorthMode(
+        _enum("Qgis.PictureNorthMode", "QgsLayoutItemPicture.NorthMode", "TrueNorth")
+    )
     arrow.setSvgFillColor(INK)
     arrow.setSvgStrokeColor(INK)
     layout.addLayoutItem(arrow)
@@ -452,7 +474,7 @@ def _scale_bar(layout: QgsPrintLayout, linked: QgsLayoutItemMap) -> QgsLayoutIte
     bar.setId("scale bar")
     bar.setStyle("Single Box")
     bar.setLinkedMap(linked)
-    bar.setUnits(_kilometres())
+    bar.setUnits(_enum("Qgis.DistanceUnit", "QgsUnitTypes.DistanceUnit", "Kilometers"))
     bar.setUnitLabel("km")
     bar.setUnitsPerSegment(2.0)
     bar.setNumberOfSegments(3)
@@ -470,11 +492,6 @@ def _scale_bar(layout: QgsPrintLayout, linked: QgsLayoutItemMap) -> QgsLayoutIte
         QgsLayoutPoint(x + width - size.width() - 3.0, y + height - size.height() - 3.0)
     )
     return bar
-
-
-def _kilometres() -> Any:
-    unit = getattr(Qgis, "DistanceUnit", None)  # QGIS 3.30+
-    return unit.Kilometers if unit is not None else QgsUnitTypes.DistanceUnit.DistanceKilometers
 
 
 def _legend(
@@ -505,11 +522,12 @@ def _legend(
     legend.setWmsLegendHeight(height)
     legend.setSymbolWidth(6.0)
     legend.setSymbolHeight(3.6)
-    _legend_text(legend, QgsLegendStyle.Style.Title, _text_format(9.0, INK, bold=True))
-    _legend_text(legend, QgsLegendStyle.Style.Subgroup, _text_format(6.8, INK))
-    _legend_text(legend, QgsLegendStyle.Style.SymbolLabel, _text_format(6.8, INK))
-    legend.rstyle(QgsLegendStyle.Style.Subgroup).setMargin(QgsLegendStyle.Side.Top, 1.2)
-    legend.rstyle(QgsLegendStyle.Style.Symbol).setMargin(QgsLegendStyle.Side.Top, 2.0)
+    part = _legend_part
+    _legend_text(legend, part("Title"), _text_format(9.0, INK, bold=True))
+    _legend_text(legend, part("Subgroup"), _text_format(6.8, INK))
+    _legend_text(legend, part("SymbolLabel"), _text_format(6.8, INK))
+    legend.rstyle(part("Subgroup")).setMargin(QgsLegendStyle.Side.Top, 1.2)
+    legend.rstyle(part("Symbol")).setMargin(QgsLegendStyle.Side.Top, 2.0)
     legend.setBackgroundEnabled(False)
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(*LEGEND_AT))
@@ -550,6 +568,10 @@ def _server_legend_size(model: Any, height_mm: float) -> tuple[float, float]:
 def _blank(image: Any) -> bool:
     """No legend image yet (QGIS gives a pixmap once the server's legend arrived)."""
     return not isinstance(image, (QImage, QPixmap)) or image.isNull() or image.width() < 4
+
+
+def _legend_part(name: str) -> Any:
+    return _enum("Qgis.LegendComponent", "QgsLegendStyle.Style", name)
 
 
 def _legend_text(legend: QgsLayoutItemLegend, style: Any, fmt: QgsTextFormat) -> None:
