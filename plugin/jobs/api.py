@@ -135,13 +135,19 @@ def wait(job_id: str, timeout: float | None = None, store: JobStore | None = Non
         return record
     manager = active_manager()
     on_main_thread = QThread.currentThread() == QgsApplication.instance().thread()
-    if manager is not None and manager.store.path == store.path and on_main_thread:
+    # A headless session (qgis_process, scripts) records jobs but watches none: poll then.
+    if (
+        manager is not None
+        and manager.store.path == store.path
+        and on_main_thread
+        and manager.watch(job_id)
+    ):
         return _wait_in_event_loop(manager, job_id, timeout)
     return _wait_polling(store, record, timeout)
 
 
 def _wait_in_event_loop(manager: JobManager, job_id: str, timeout: float | None) -> JobRecord:
-    manager.watch(job_id)
+    """Let the manager's watcher poll in its task while the event loop keeps running."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
         record = get_job(job_id, manager.store)

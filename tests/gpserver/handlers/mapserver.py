@@ -289,6 +289,10 @@ def _visible(call: Call, layers: list[MapLayer]) -> list[MapLayer]:
         return layers
     mode, _, ids_text = spec.partition(":")
     ids = {int(v) for v in ids_text.split(",") if v.strip().lstrip("-").isdigit()}
+    if not ids:
+        # "show:" with no ids, as QGIS's arcgismapserver sends for a whole-service layer
+        # (no layer= in its URI): no override, the layers draw as they do by default.
+        return layers
     mode = mode.strip().lower()
     if mode in ("show", "include"):
         return [layer for layer in layers if layer.id in ids]

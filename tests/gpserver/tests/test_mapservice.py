@@ -184,6 +184,21 @@ def test_export_draws_a_real_png(gpserver, large_job) -> None:
     assert (_decode_png(opaque.content)[3] == 255).all()
 
 
+def test_export_with_an_empty_layer_list_draws_the_default_layers(gpserver, large_job) -> None:
+    """QGIS asks a whole map service for ``layers=show:`` (its URI names no layer)."""
+    url, _ = large_job
+    params = {"bbox": "4.999,44.999,5.021,45.021", "size": "220,220", "f": "image"}
+    for layers in ("show:", "include:", "hide:", "show:0"):
+        response = requests.get(
+            f"{url}/export", params={**params, "layers": layers, "transparent": "true"}, timeout=30
+        )
+        assert _decode_png(response.content)[3][-20, 20] > 0, layers  # a square is drawn
+    response = requests.get(
+        f"{url}/export", params={**params, "layers": "hide:0", "transparent": "true"}, timeout=30
+    )
+    assert (_decode_png(response.content)[3] == 0).all()
+
+
 def test_export_as_json_and_in_another_crs(gpserver, large_job) -> None:
     url, _ = large_job
     answer = get(f"{url}/export", bbox="5,45,5.5,45.5", bboxSR=4326, imageSR=3857, size="100,80")

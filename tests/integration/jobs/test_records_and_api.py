@@ -105,6 +105,25 @@ def test_api_lists_waits_for_and_fetches_a_job(
     assert record.outputs["Output_Viewshed"] == str(gpkg)
 
 
+def test_api_waits_on_the_main_thread_of_a_headless_session(
+    make_manager, gpserver, three_points
+) -> None:
+    """Scripts and qgis_process load the plugin without a GUI: its manager records jobs
+    but watches none, so ``wait`` must poll the job itself rather than wait for a watcher
+    that never comes (it used to sit out the whole timeout)."""
+    gpserver.job_queue_delay = 0.5
+    manager = make_manager(resume=False, watch=False)  # as initProcessing starts it
+    job_id = api.submit(
+        VIEWSHED,
+        {"Input_Observer": three_points, "Radius": 5, "Output_Viewshed": "TEMPORARY_OUTPUT"},
+    )
+    record = api.wait(job_id, timeout=30)  # on the main thread, with the manager's store
+    assert record.state is JobState.ON_SERVER
+    assert not manager.is_watched(job_id)
+    outputs = api.fetch_results(job_id, {"Output_Viewshed": "TEMPORARY_OUTPUT"})
+    assert outputs["Output_Viewshed"].featureCount() == 3
+
+
 def test_api_wait_gives_up_without_cancelling(manager, gpserver) -> None:
     result = processing.run(
         "arcgisgp:demo__elevation_viewshed__slowtask", {"Seconds": 30, "RUN_IN_BACKGROUND": True}

@@ -10,6 +10,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor
 
 
 def test_2500_features_arrive_whole_through_map_service_paging(provider, gpserver, feedback):
@@ -56,6 +57,7 @@ def test_result_map_service_layer_is_valid_and_draws(provider, three_points, fee
     settings.setDestinationCrs(layer.crs())
     settings.setExtent(result["Output_Viewshed"].extent())
     settings.setOutputSize(QSize(300, 300))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))  # only what the server drew is opaque
     job = QgsMapRendererSequentialJob(settings)
     job.start()
     job.waitForFinished()
