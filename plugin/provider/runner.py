@@ -36,6 +36,7 @@ from ..rest.model import (
     MessageType,
 )
 from ..rest.waiting import wait_for_job
+from .environment import RunEnvironment, read_environment
 from .job_hooks import (
     JobDetached,
     JobReport,
@@ -146,16 +147,30 @@ class TaskRun:
             report: JobReport | None = None
             try:
                 fetch_id = self._job_to_fetch(parameters, context)
+                environment = read_environment(
+                    self.algorithm,
+                    parameters,
+                    context,
+                    self.service.current_version,
+                    frozenset(p.name for p in self.task.parameters),
+                )
                 if fetch_id:
                     report = JobReport(fetch_id)
-                    job, results = self._wait(fetch_id, feedback, report)
+                    job, results = self._wait(fetch_id, feedback, report, environment)
                 else:
                     inputs = self._encode_inputs(parameters, context, feedback, temp_dir)
                     if feedback.isCanceled():
                         return {}
                     if self.task.is_async:
                         background = self._in_background(parameters, context)
-                        job_id = self._submit(inputs, parameters, context, feedback, background)
+                        job_id = self._submit(
+                            inputs,
+                            parameters,
+                            context,
+                            feedback,
+                            background=background,
+                            environment=environment,
+                        )
                         if background:
                             feedback.pushInfo(
                                 f"Job {job_id} runs in the background; its results load "
@@ -163,9 +178,9 @@ class TaskRun:
                             )
                             return {JOB_ID_OUTPUT: job_id}
                         report = JobReport(job_id)
-                        job, results = self._wait(job_id, feedback, report)
+                        job, results = self._wait(job_id, feedback, report, environment)
                     else:
-                        job, results = None, self._run_sync(inputs, feedback)
+                        job, results = None, self._run_sync(inputs, feedback, environment)
                 decode = DecodeContext(
                     self.algorithm,
                     parameters,
@@ -229,10 +244,13 @@ class TaskRun:
     # -- running -----------------------------------------------------------------------
 
     def _run_sync(
-        self, inputs: dict[str, Any], feedback: QgsProcessingFeedback
+        self,
+        inputs: dict[str, Any],
+        feedback: QgsProcessingFeedback,
+        environment: RunEnvironment,
     ) -> dict[str, ResultValue]:
         feedback.pushInfo(f"Executing {self.task.name} on {self.service.path}…")
-        response = self.client.execute(self.task.url, inputs)
+        response = self.client.execute(self.task.url, inputs, **environment.run_kwargs)
         report_messages(feedback, response.messages)
         feedback.setProgress(100)
         results = {}
@@ -260,10 +278,12 @@ class TaskRun:
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
+        *,
         background: bool,
+        environment: RunEnvironment,
     ) -> str:
         """POST ``submitJob`` and record the job (its inputs without secrets)."""
-        job = self.client.submit_job(self.task.url, inputs)
+        job = self.client.submit_job(self.task.url, inputs, **environment.run_kwargs)
         feedback.pushInfo(f"Job {job.job_id} submitted to {self.service.path}/{self.task.name}.")
         remember_secrets(job.job_id, secret_values(self.task, inputs))
         submission = JobSubmission(
@@ -284,9 +304,17 @@ class TaskRun:
         return job.job_id
 
     def _wait(
-        self, job_id: str, feedback: QgsProcessingFeedback, report: JobReport
+        self,
+        job_id: str,
+        feedback: QgsProcessingFeedback,
+        report: JobReport,
+        environment: RunEnvironment,
     ) -> tuple[JobInfo, dict[str, ResultValue]]:
-        """Poll until the job ends (reporting each change), then offer its results."""
+        """Poll until the job ends (reporting each change), then offer its results.
+
+        Each result request asks for z and m itself: ArcGIS drops them from results
+        unless that request says so, whatever ``submitJob`` said.
+        """
 
         def on_status(status: JobStatus) -> None:
             feedback.setProgressText(f"Job {job_id}: {status.value}")
@@ -323,16 +351,17 @@ class TaskRun:
             raise
         report("job_ended", None)
         feedback.setProgress(100)
+        z_m = {"return_z": environment.return_z_m, "return_m": environment.return_z_m}
         results = {}
         for name in final.results or {p.name: "" for p in self.task.outputs}:
             results[name] = ResultValue(
                 value=lambda as_data, name=name: (
                     self.client.job_result(
-                        self.task.url, job_id, name, return_type_data=as_data
+                        self.task.url, job_id, name, return_type_data=as_data, **z_m
                     ).value
                 ),
                 to_file=lambda path, name=name: self.client.job_result_to_file(
-                    self.task.url, job_id, name, path
+                    self.task.url, job_id, name, path, **z_m
                 ),
             )
         return final, results

@@ -102,10 +102,12 @@ def test_execute_keeps_z_and_m_only_when_asked(gpserver) -> None:
         return {r["paramName"]: r["value"] for r in answer["results"]}["In_Features_echo"]
 
     plain = echo()
-    assert "hasZ" not in plain and "hasM" not in plain
+    assert "hasZ" not in plain
+    assert "hasM" not in plain
     assert plain["features"][0]["geometry"] == {"paths": [[[1, 2]]]}
     both = echo(returnZ="true", returnM="true")
-    assert both["hasZ"] is True and both["hasM"] is True
+    assert both["hasZ"] is True
+    assert both["hasM"] is True
     assert both["features"][0]["geometry"] == {"paths": [[[1, 2, 3, 4]]]}
 
 
