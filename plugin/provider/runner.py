@@ -299,6 +299,8 @@ class TaskRun:
             and self.algorithm.parameterAsBoolean(parameters, ADD_RESULT_MAP_LAYER, context),
             background=background,
             status=job.status,
+            return_z_m=environment.return_z_m,
+            spatial_references=dict(environment.spatial_references),
         )
         JobReport(job.job_id)("job_submitted", submission)
         return job.job_id
