@@ -81,6 +81,16 @@ class RunEnvironment:
     return_z_m: bool = True
     #: Keyword arguments of ``execute``/``submit_job`` (``context`` or ``env:`` form).
     spatial_references: dict[str, Any] = field(default_factory=dict)
+    #: The output spatial reference asked for (Esri JSON), ``None`` for the server's own.
+    output_sr: dict[str, Any] | None = None
+
+    def layer_query(self, out_sr: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What a layer query of this run's outputs adds: z and m as asked, and ``outSR``
+        (``out_sr``, else the output spatial reference of the run, else the layer's own)."""
+        query: dict[str, Any] = {"returnZ": self.return_z_m, "returnM": self.return_z_m}
+        if out_sr or self.output_sr:
+            query["outSR"] = out_sr or self.output_sr
+        return query
 
     @property
     def run_kwargs(self) -> dict[str, Any]:
@@ -141,4 +151,5 @@ def read_environment(
     return RunEnvironment(
         return_z_m,
         run_environment(server_version, references[OUTPUT_SR], references[PROCESSING_SR]),
+        references[OUTPUT_SR],
     )

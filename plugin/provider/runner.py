@@ -61,7 +61,10 @@ FETCH_JOB_ID = "FETCH_JOB_ID"
 
 
 def _pages_or_cut(
-    map_service: ResultMapService | None, output_name: str, cut: list[str]
+    map_service: ResultMapService | None,
+    output_name: str,
+    cut: list[str],
+    query: dict[str, Any],
 ) -> Iterator[Any] | None:
     """Every feature of an output that stopped at the transfer limit, from the job's map.
 
@@ -72,7 +75,7 @@ def _pages_or_cut(
     if map_service is None or layer_id is None:
         cut.append(output_name)
         return None
-    return map_service.pages(layer_id)
+    return map_service.pages(layer_id, query)
 
 
 def _cancel_check(feedback: QgsProcessingFeedback) -> Callable[[], bool]:
@@ -188,12 +191,16 @@ class TaskRun:
                     feedback,
                     self._download,
                     temp_dir,
-                    layer_pages=lambda url: layer_pages(self.client, url),
+                    layer_pages=lambda url: layer_pages(
+                        self.client, url, extra=environment.layer_query()
+                    ),
                     access=service_access(self.connection),
                 )
                 map_service = self._result_map_service(job)
                 cut: list[str] = []
-                decode.all_pages = lambda name: _pages_or_cut(map_service, name, cut)
+                decode.all_pages = lambda name, sr: _pages_or_cut(
+                    map_service, name, cut, environment.layer_query(sr)
+                )
                 try:
                     outputs = self._decode_outputs(results, decode)
                     if map_service is not None and self.algorithm.parameterAsBoolean(

@@ -255,3 +255,49 @@ def test_an_old_server_gets_env_out_sr(old_provider, old_server, feedback, servi
     assert "context" not in request.params
     assert json.loads(request.params["env:outSR"]) == {"wkid": 102100, "latestWkid": 3857}
     assert json.loads(request.params["env:processSR"]) == {"wkid": 2056, "latestWkid": 2056}
+
+
+# -- outputs read from layers: past the transfer limit, hosted feature layers -----------
+
+
+def test_pages_past_the_transfer_limit_match_the_first_answer(provider, gpserver, feedback) -> None:
+    result = processing.run(
+        "arcgisgp:demo__analysisasync__largeoutput",
+        {
+            "Feature_Count": 2500,
+            "Output_Features": "TEMPORARY_OUTPUT",
+            "ADD_RESULT_MAP_LAYER": False,
+            "arcgis_gp_output_sr": "EPSG:3857",
+        },
+        feedback=feedback,
+    )
+    layer = _layer(result["Output_Features"])
+    assert layer.featureCount() == 2500
+    assert layer.crs().authid() == "EPSG:3857"
+    assert QgsWkbTypes.hasZ(layer.wkbType())
+    extent = layer.extent()
+    assert extent.xMinimum() > 500_000  # every page in metres, none left in degrees
+    assert extent.yMinimum() > 5_000_000
+    zs = {v.z() for f in layer.getFeatures() for v in f.geometry().vertices()}
+    assert len(zs) > 1  # the server's z values, not a filler
+    queries = gpserver.requests_to(r"/MapServer/jobs/.*/query$")
+    assert len(queries) >= 3
+    for query in queries:
+        assert query.params["returnZ"] == "true"
+        assert json.loads(query.params["outSR"]) == {"wkid": 102100, "latestWkid": 3857}
+
+
+def test_a_hosted_feature_layer_output_comes_in_the_output_spatial_reference(
+    provider, gpserver, feedback
+) -> None:
+    result = processing.run(
+        "arcgisgp:demo__analysis__parcelsbyzone",
+        {"Zone": 1, "Output_Parcels": "TEMPORARY_OUTPUT", "arcgis_gp_output_sr": "EPSG:4326"},
+        feedback=feedback,
+    )
+    layer = _layer(result["Output_Parcels"])
+    assert layer.featureCount() == 60
+    assert layer.crs().authid() == "EPSG:4326"
+    extent = layer.extent()
+    assert -180 <= extent.xMinimum() <= extent.xMaximum() <= 180
+    assert -90 <= extent.yMinimum() <= extent.yMaximum() <= 90
