@@ -4,10 +4,11 @@ ArcGIS lets every ``execute`` and ``submitJob`` say in which spatial reference t
 outputs come (``outSR``) and the geometry work happens (``processSR``), and drops the
 z and m of feature outputs unless the request asks for them (``returnZ``/``returnM``,
 both false by default, on ``execute``, ``submitJob`` and each job result). Every
-algorithm therefore carries three advanced parameters whose names no GP parameter
-takes (the ``arcgis_gp_`` prefix): ask for z and m (on by default, so nothing is lost),
-the output spatial reference and the processing spatial reference (unset: the server's
-own, and nothing is sent).
+algorithm of a task with spatial parameters therefore carries three advanced parameters
+whose names no GP parameter takes (the ``arcgis_gp_`` prefix): ask for z and m (on by
+default, so nothing is lost), the output spatial reference and the processing spatial
+reference (unset: the server's own, and nothing is sent). A task of text and numbers
+only sends none of it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from qgis.core import (
 from ..gptypes.compat import FLAG_ADVANCED
 from ..gptypes.spatial_reference import spatial_reference_from_crs
 from ..rest.client import run_environment
+from ..rest.model import GPTask
 
 #: Ask the server for the z and m values of feature outputs (default: yes).
 RETURN_Z_M = "arcgis_gp_return_z_m"
@@ -38,6 +40,39 @@ OUTPUT_SR = "arcgis_gp_output_sr"
 PROCESSING_SR = "arcgis_gp_processing_sr"
 
 RUN_PARAMETER_NAMES = (RETURN_Z_M, OUTPUT_SR, PROCESSING_SR)
+
+#: GP types that never hold geometry or spatial data. A task made only of these (and
+#: ``GPMultiValue`` of them) has no spatial environment: its algorithm gets no run
+#: parameters, which keeps the dialogs of text and number services plain and start-up
+#: cheap. Files, rasters, value tables and unknown types may hold spatial data.
+NON_SPATIAL_TYPES = frozenset(
+    {
+        "GPString",
+        "GPStringHidden",
+        "GPLong",
+        "GPDouble",
+        "GPBoolean",
+        "GPDate",
+        "GPLinearUnit",
+        "GPArealUnit",
+        "GPTimeUnit",
+        "GPSQLExpression",
+        "GPField",
+        "Field",
+        "GPRecordSet",
+    }
+)
+
+
+def is_spatial(task: GPTask) -> bool:
+    """Whether any parameter of ``task`` may hold geometry or spatial data."""
+    for param in task.parameters:
+        data_type = param.data_type
+        if data_type.startswith("GPMultiValue:"):
+            data_type = data_type.split(":", 1)[1]
+        if data_type not in NON_SPATIAL_TYPES:
+            return True
+    return False
 
 
 def _advanced(definition: QgsProcessingParameterDefinition) -> QgsProcessingParameterDefinition:

@@ -36,7 +36,7 @@ from ..rest.model import (
     MessageType,
 )
 from ..rest.waiting import wait_for_job
-from .environment import RunEnvironment, read_environment
+from .environment import RunEnvironment, is_spatial, read_environment
 from .job_hooks import (
     JobDetached,
     JobReport,
@@ -150,13 +150,7 @@ class TaskRun:
             report: JobReport | None = None
             try:
                 fetch_id = self._job_to_fetch(parameters, context)
-                environment = read_environment(
-                    self.algorithm,
-                    parameters,
-                    context,
-                    self.service.current_version,
-                    frozenset(p.name for p in self.task.parameters),
-                )
+                environment = self._environment(parameters, context)
                 if fetch_id:
                     report = JobReport(fetch_id)
                     job, results = self._wait(fetch_id, feedback, report, environment)
@@ -227,6 +221,21 @@ class TaskRun:
         if job is not None:
             outputs[JOB_ID_OUTPUT] = job.job_id
         return outputs
+
+    def _environment(
+        self, parameters: dict[str, Any], context: QgsProcessingContext
+    ) -> RunEnvironment:
+        """The run's z/m and spatial references; nothing at all for a task of text and
+        numbers only (it has no such parameters, and asks the server for nothing)."""
+        if not is_spatial(self.task):
+            return RunEnvironment(return_z_m=False)
+        return read_environment(
+            self.algorithm,
+            parameters,
+            context,
+            self.service.current_version,
+            frozenset(p.name for p in self.task.parameters),
+        )
 
     # -- inputs ------------------------------------------------------------------------
 

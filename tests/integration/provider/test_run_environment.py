@@ -126,6 +126,19 @@ def test_the_run_options_are_advanced_and_unset_sends_nothing(
         assert key not in request.params
 
 
+def test_a_task_of_text_and_numbers_has_no_run_options_and_sends_none(
+    provider, gpserver, feedback
+) -> None:
+    algorithm = QgsApplication.processingRegistry().algorithmById(
+        "arcgisgp:demo__analysis__scalars"
+    )
+    assert not [n for n in RUN_OPTIONS if algorithm.parameterDefinition(n) is not None]
+    processing.run("arcgisgp:demo__analysis__scalars", {}, feedback=feedback)
+    (request,) = _run_requests(gpserver, "Scalars")
+    for key in ("returnZ", "returnM", "context", "env:outSR", "env:processSR"):
+        assert key not in request.params
+
+
 @pytest.mark.parametrize("service", ["analysis", "analysisasync"])
 def test_outputs_come_in_the_output_spatial_reference(
     provider, gpserver, three_points, feedback, service
