@@ -106,9 +106,10 @@ class DecodeContext:
     #: Streams a (possibly server-relative) URL to a local path, with the connection's auth.
     download: Callable[[str, Path], Path]
     temp_dir: Path = field(default_factory=Path)
-    #: Every feature of an output, page by page, from the job's result map service; None
+    #: Every feature of an output, page by page, from the job's result map service, in the
+    #: spatial reference given (the first answer's, so every page matches the sink); None
     #: when the job has none (synchronous tasks, services without one) or no such layer.
-    all_pages: Callable[[str], Iterator[Any] | None] | None = None
+    all_pages: Callable[[str, dict[str, Any]], Iterator[Any] | None] | None = None
     #: Every feature of any map/feature service layer URL, page by page (results that are
     #: hosted feature layers rather than data).
     layer_pages: LayerPages | None = None

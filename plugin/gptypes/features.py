@@ -228,7 +228,7 @@ class FeatureSetType(GPTypeHandler):
             return self._decode_feature_service(param, reader.url, ctx)
         pages = None
         if reader.exceeded_transfer_limit and ctx.all_pages is not None:
-            pages = ctx.all_pages(param.name)
+            pages = ctx.all_pages(param.name, reader.spatial_reference)
         written = self._write_to_sink(param, reader, [reader] if pages is None else pages, ctx)
         if written is None:
             return {}  # the user skipped this output

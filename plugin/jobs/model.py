@@ -87,6 +87,10 @@ class JobRecord:
     #: Output name -> ``{"sink", "load", "name"}``: where the user asked it to go.
     destinations: dict[str, dict[str, Any]] = field(default_factory=dict)
     add_result_map_layer: bool = False
+    #: Fetch the outputs with their z and m (the run's advanced option; older records: yes).
+    return_z_m: bool = True
+    #: The run's spatial references as sent (``submit_job`` keyword arguments), for re-runs.
+    spatial_references: dict[str, Any] = field(default_factory=dict)
     #: Output name -> value of the last fetch (paths, layer ids, strings, numbers).
     outputs: dict[str, Any] = field(default_factory=dict)
     #: Outputs the server cut at its transfer limit that could not be fetched whole.

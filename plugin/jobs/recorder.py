@@ -55,6 +55,8 @@ def record_from_submission(submission: JobSubmission) -> JobRecord:
         inputs=submission.inputs,
         destinations={name: d.to_dict() for name, d in submission.destinations.items()},
         add_result_map_layer=submission.add_result_map_layer,
+        return_z_m=submission.return_z_m,
+        spatial_references=dict(submission.spatial_references),
     )
 
 

@@ -88,7 +88,13 @@ class ResubmitTask(QgsTask):
         record = self.record
         try:
             inputs = replay_inputs(record.inputs)
-            job = client_for(self.algorithm.connection).submit_job(record.task_url, inputs)
+            job = client_for(self.algorithm.connection).submit_job(
+                record.task_url,
+                inputs,
+                **record.spatial_references,
+                return_z=record.return_z_m,
+                return_m=record.return_z_m,
+            )
         except (ValueError, ArcGisError) as error:
             self.problem = str(error)
             return False
@@ -110,6 +116,8 @@ class ResubmitTask(QgsTask):
             add_result_map_layer=record.add_result_map_layer,
             background=False,  # watched once marked as a re-run, in finished()
             status=job.status,
+            return_z_m=record.return_z_m,
+            spatial_references=dict(record.spatial_references),
         )
         self.recorder.job_submitted(job.job_id, submission)
 

@@ -23,6 +23,7 @@ from qgis.core import (
     QgsProject,
 )
 
+from ..provider.environment import RETURN_Z_M
 from ..provider.job_hooks import JobWatchFeedback
 from ..provider.runner import ADD_RESULT_MAP_LAYER, FETCH_JOB_ID
 from .model import JobRecord
@@ -45,6 +46,8 @@ def fetch_parameters(
     parameters: dict[str, Any] = {FETCH_JOB_ID: record.job_id}
     if algorithm.parameterDefinition(ADD_RESULT_MAP_LAYER) is not None:
         parameters[ADD_RESULT_MAP_LAYER] = record.add_result_map_layer
+    if algorithm.parameterDefinition(RETURN_Z_M) is not None:
+        parameters[RETURN_Z_M] = record.return_z_m
     if destinations is not None:
         parameters.update(destinations)
         return parameters

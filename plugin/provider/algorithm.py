@@ -32,6 +32,7 @@ from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import GP_TYPES, handler_for, is_known
 from ..icons import provider_icon
 from ..rest.model import GPParameter, GPService, GPTask
+from .environment import is_spatial, run_parameters
 from .runner import (
     ADD_RESULT_MAP_LAYER,
     FETCH_JOB_ID,
@@ -195,6 +196,11 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         if self.task.is_async:
             for prototype in _job_parameters()[1:]:
                 self.addParameter(prototype.clone())
+        if is_spatial(self.task):
+            taken = {p.name for p in self.task.parameters}
+            for prototype in run_parameters():
+                if prototype.name() not in taken:  # a GP parameter's name always wins
+                    self.addParameter(prototype.clone())
 
     def checkParameterValues(
         self, parameters: dict[str, Any], context: QgsProcessingContext

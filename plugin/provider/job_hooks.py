@@ -99,6 +99,11 @@ class JobSubmission:
     add_result_map_layer: bool = False
     background: bool = False
     status: JobStatus = JobStatus.SUBMITTED
+    #: Ask for z and m when the outputs are fetched (the run's advanced option).
+    return_z_m: bool = True
+    #: The run's spatial references as sent: keyword arguments of ``submit_job``
+    #: (``context``, or ``out_sr``/``process_sr`` for servers before 10.6.1), JSON-ready.
+    spatial_references: dict[str, Any] = field(default_factory=dict)
 
 
 class JobListener:

@@ -8,7 +8,7 @@ the service's transfer limit, by paging the matching map layer's ``query``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,12 +34,17 @@ def service_access(connection: Connection) -> ServiceAccess:
 
 
 def layer_pages(
-    client: GPClient, layer_url: str, page_size: int | None = None
+    client: GPClient,
+    layer_url: str,
+    page_size: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Iterator[FeatureSetReader]:
     """Every feature of a map or feature service layer, one page (a FeatureSet) at a time.
 
     Pages with ``resultOffset`` in object-id order (the layer's own OID field), with the
     page size the layer allows (``maxRecordCount``), until a page says it holds the last.
+    ``extra`` adds to each page's query: ``returnZ``/``returnM`` (a layer query drops z and
+    m unless asked, like a GP result) and ``outSR``.
     """
     info = client.get_json(layer_url)
     oid_field = info.get("objectIdField") or next(
@@ -50,6 +55,7 @@ def layer_pages(
     offset = 0
     while True:
         query: dict[str, Any] = {
+            **(extra or {}),
             "where": "1=1",
             "outFields": "*",
             "returnGeometry": True,
@@ -89,10 +95,12 @@ class ResultMapService:
                 return int(layer["id"])
         return None
 
-    def pages(self, layer_id: int) -> Iterator[FeatureSetReader]:
+    def pages(
+        self, layer_id: int, extra: Mapping[str, Any] | None = None
+    ) -> Iterator[FeatureSetReader]:
         """Every feature of one of the job's map layers, one page at a time."""
         page_size = int(self.info().get("maxRecordCount") or DEFAULT_PAGE_SIZE)
-        return layer_pages(self.client, f"{self.url}/{layer_id}", page_size)
+        return layer_pages(self.client, f"{self.url}/{layer_id}", page_size, extra)
 
     def layer_uri(self, connection: Connection) -> str:
         """The ``arcgismapserver`` data source of the whole job map, with the connection's auth."""

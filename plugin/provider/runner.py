@@ -41,6 +41,7 @@ from ..rest.model import (
     ParameterType,
 )
 from ..rest.waiting import wait_for_job
+from .environment import RunEnvironment, is_spatial, read_environment
 from .job_hooks import (
     JobDetached,
     JobReport,
@@ -62,12 +63,13 @@ RESULT_MAP_LAYER_OUTPUT = "RESULT_MAP_LAYER"
 RUN_IN_BACKGROUND = "RUN_IN_BACKGROUND"
 #: Hidden: attach to this existing job instead of submitting (resume, "Get Data").
 FETCH_JOB_ID = "FETCH_JOB_ID"
-#: Servers drop z and m unless asked (``returnZ``/``returnM``); ask, so nothing is lost.
-ASK_Z_AND_M = {"return_z": True, "return_m": True}
 
 
 def _pages_or_cut(
-    map_service: ResultMapService | None, output_name: str, cut: list[str]
+    map_service: ResultMapService | None,
+    output_name: str,
+    cut: list[str],
+    query: dict[str, Any],
 ) -> Iterator[Any] | None:
     """Every feature of an output that stopped at the transfer limit, from the job's map.
 
@@ -78,7 +80,7 @@ def _pages_or_cut(
     if map_service is None or layer_id is None:
         cut.append(output_name)
         return None
-    return map_service.pages(layer_id)
+    return map_service.pages(layer_id, query)
 
 
 def _cancel_check(feedback: QgsProcessingFeedback) -> Callable[[], bool]:
@@ -187,16 +189,24 @@ class TaskRun:
             report: JobReport | None = None
             try:
                 fetch_id = self._job_to_fetch(parameters, context)
+                environment = self._environment(parameters, context)
                 if fetch_id:
                     report = JobReport(fetch_id)
-                    job, results = self._wait(fetch_id, feedback, report)
+                    job, results = self._wait(fetch_id, feedback, report, environment)
                 else:
                     inputs = self._encode_inputs(parameters, context, feedback, temp_dir)
                     if feedback.isCanceled():
                         return {}
                     if self.task.is_async:
                         background = self._in_background(parameters, context)
-                        job_id = self._submit(inputs, parameters, context, feedback, background)
+                        job_id = self._submit(
+                            inputs,
+                            parameters,
+                            context,
+                            feedback,
+                            background=background,
+                            environment=environment,
+                        )
                         if background:
                             feedback.pushInfo(
                                 f"Job {job_id} runs in the background; its results load "
@@ -204,9 +214,9 @@ class TaskRun:
                             )
                             return {JOB_ID_OUTPUT: job_id}
                         report = JobReport(job_id)
-                        job, results = self._wait(job_id, feedback, report)
+                        job, results = self._wait(job_id, feedback, report, environment)
                     else:
-                        job, results = None, self._run_sync(inputs, feedback, temp_dir)
+                        job, results = None, self._run_sync(inputs, feedback, temp_dir, environment)
                 decode = DecodeContext(
                     self.algorithm,
                     parameters,
@@ -214,12 +224,16 @@ class TaskRun:
                     feedback,
                     self._download,
                     temp_dir,
-                    layer_pages=lambda url: layer_pages(self.client, url),
+                    layer_pages=lambda url: layer_pages(
+                        self.client, url, extra=environment.layer_query()
+                    ),
                     access=service_access(self.connection),
                 )
                 map_service = self._result_map_service(job)
                 cut: list[str] = []
-                decode.all_pages = lambda name: _pages_or_cut(map_service, name, cut)
+                decode.all_pages = lambda name, sr: _pages_or_cut(
+                    map_service, name, cut, environment.layer_query(sr)
+                )
                 try:
                     outputs = self._decode_outputs(results, decode)
                     if map_service is not None and self.algorithm.parameterAsBoolean(
@@ -247,6 +261,21 @@ class TaskRun:
             outputs[JOB_ID_OUTPUT] = job.job_id
         return outputs
 
+    def _environment(
+        self, parameters: dict[str, Any], context: QgsProcessingContext
+    ) -> RunEnvironment:
+        """The run's z/m and spatial references; nothing at all for a task of text and
+        numbers only (it has no such parameters, and asks the server for nothing)."""
+        if not is_spatial(self.task):
+            return RunEnvironment(return_z_m=False)
+        return read_environment(
+            self.algorithm,
+            parameters,
+            context,
+            self.service.current_version,
+            frozenset(p.name for p in self.task.parameters),
+        )
+
     # -- inputs ------------------------------------------------------------------------
 
     def _encode_inputs(
@@ -270,7 +299,11 @@ class TaskRun:
     # -- running -----------------------------------------------------------------------
 
     def _run_sync(
-        self, inputs: dict[str, Any], feedback: QgsProcessingFeedback, temp_dir: Path
+        self,
+        inputs: dict[str, Any],
+        feedback: QgsProcessingFeedback,
+        temp_dir: Path,
+        environment: RunEnvironment,
     ) -> dict[str, ResultValue]:
         """POST ``execute`` with the answer streamed into ``temp_dir`` (removed after the
         run) and indexed in one pass: each output is then read from it in place."""
@@ -280,7 +313,7 @@ class TaskRun:
             inputs,
             unique_path(temp_dir, "execute-answer", ".json"),
             index_execute_answer,
-            **ASK_Z_AND_M,
+            **environment.run_kwargs,
         )
         self._messages = response.messages
         report_messages(feedback, response.messages)
@@ -304,10 +337,12 @@ class TaskRun:
         parameters: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
+        *,
         background: bool,
+        environment: RunEnvironment,
     ) -> str:
         """POST ``submitJob`` and record the job (its inputs without secrets)."""
-        job = self.client.submit_job(self.task.url, inputs, **ASK_Z_AND_M)
+        job = self.client.submit_job(self.task.url, inputs, **environment.run_kwargs)
         feedback.pushInfo(f"Job {job.job_id} submitted to {self.service.path}/{self.task.name}.")
         remember_secrets(job.job_id, secret_values(self.task, inputs))
         submission = JobSubmission(
@@ -323,14 +358,24 @@ class TaskRun:
             and self.algorithm.parameterAsBoolean(parameters, ADD_RESULT_MAP_LAYER, context),
             background=background,
             status=job.status,
+            return_z_m=environment.return_z_m,
+            spatial_references=dict(environment.spatial_references),
         )
         JobReport(job.job_id)("job_submitted", submission)
         return job.job_id
 
     def _wait(
-        self, job_id: str, feedback: QgsProcessingFeedback, report: JobReport
+        self,
+        job_id: str,
+        feedback: QgsProcessingFeedback,
+        report: JobReport,
+        environment: RunEnvironment,
     ) -> tuple[JobInfo, dict[str, ResultValue]]:
-        """Poll until the job ends (reporting each change), then offer its results."""
+        """Poll until the job ends (reporting each change), then offer its results.
+
+        Each result request asks for z and m itself: ArcGIS drops them from results
+        unless that request says so, whatever ``submitJob`` said.
+        """
 
         def on_status(status: JobStatus) -> None:
             feedback.setProgressText(f"Job {job_id}: {status.value}")
@@ -368,16 +413,17 @@ class TaskRun:
         report("job_ended", None)
         self._messages = final.messages
         feedback.setProgress(100)
+        z_m = {"return_z": environment.return_z_m, "return_m": environment.return_z_m}
         results = {}
         for name in final.results or {p.name: "" for p in self.task.outputs}:
             results[name] = ResultValue(
                 value=lambda as_data, name=name: (
                     self.client.job_result(
-                        self.task.url, job_id, name, return_type_data=as_data, **ASK_Z_AND_M
+                        self.task.url, job_id, name, return_type_data=as_data, **z_m
                     ).value
                 ),
                 to_file=lambda path, name=name: self.client.job_result_to_file(
-                    self.task.url, job_id, name, path, **ASK_Z_AND_M
+                    self.task.url, job_id, name, path, **z_m
                 ),
             )
         return final, results

@@ -67,6 +67,35 @@ def execute_result(data: Any, url: str | None) -> ExecuteResult:
     return ExecuteResult.from_json(data, url=url)
 
 
+#: ArcGIS Server 10.6.1 (``currentVersion`` 10.61) reads a run's spatial references from
+#: ``context``; older servers know only ``env:outSR``/``env:processSR`` and ignore it.
+CONTEXT_VERSION = 10.61
+
+
+def run_environment(
+    server_version: float | None, out_sr: Any = None, process_sr: Any = None
+) -> dict[str, Any]:
+    """Keyword arguments of :meth:`GPClient.execute` / :meth:`GPClient.submit_job` that set
+    a run's output and processing spatial references the way the server reads them.
+
+    ``server_version`` is the service's ``currentVersion``: from 10.6.1 on the references
+    go as ``context={"outSR": …, "processSR": …}``; before, as ``env:outSR`` /
+    ``env:processSR``. When the version is unknown both forms go (with the same values),
+    so that whichever one the server reads gives the run the user asked for. Nothing
+    goes for a reference that is ``None`` (the server's own).
+    """
+    references = {"outSR": out_sr, "processSR": process_sr}
+    references = {k: v for k, v in references.items() if v is not None}
+    if not references:
+        return {}
+    legacy = {"out_sr": out_sr, "process_sr": process_sr}
+    if server_version is None:
+        return {"context": references, **legacy}
+    if server_version >= CONTEXT_VERSION:
+        return {"context": references}
+    return legacy
+
+
 class GPClient:
     """A connection to one ArcGIS server's geoprocessing services.
 

@@ -118,6 +118,9 @@ class Service:
     job_id_prefix: str = "j"
     transfer_limit_mode: str = "truncate"  # or "empty": features [] as some servers do
     dataset: str | None = None  # static data of a MapServer/FeatureServer entry
+    #: The service's own ``currentVersion`` (``None``: the server's). A 10.4 service
+    #: knows only ``env:outSR``/``env:processSR``; ``context`` came at 10.6.1.
+    current_version: float | None = None
 
     @property
     def folder(self) -> str:
@@ -161,6 +164,10 @@ class Registry:
     full_version: str
     users: dict[str, str]
     services: list[Service]
+
+    def version_of(self, service: Service) -> float:
+        """The ``currentVersion`` a service reports: its own, else the server's."""
+        return service.current_version or self.current_version
 
     def find(self, path: str, service_type: str) -> Service | None:
         """A service by directory path and type, case-insensitively."""
@@ -254,6 +261,16 @@ def _load_task(name: str, raw: dict[str, Any]) -> Task:
     )
 
 
+def _version(value: Any) -> float | None:
+    """A ``currentVersion`` as ArcGIS writes it (10.4, 10.61, 11.1), ``None`` when absent."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise RegistryError(f"currentVersion must be a number like 10.61: {value!r}") from None
+
+
 def _load_service(raw: dict[str, Any], tasks: dict[str, Task]) -> Service:
     service_type = raw.get("type", "GPServer")
     execution = str(raw.get("executionType", "Synchronous"))
@@ -269,6 +286,7 @@ def _load_service(raw: dict[str, Any], tasks: dict[str, Task]) -> Service:
         job_id_prefix=str(raw.get("jobIdPrefix", "j")),
         transfer_limit_mode=raw.get("transferLimitMode", "truncate"),
         dataset=raw.get("dataset"),
+        current_version=_version(raw.get("currentVersion")),
     )
     if service.transfer_limit_mode not in ("truncate", "empty"):
         raise RegistryError(f"{service.path}: transferLimitMode is truncate or empty")

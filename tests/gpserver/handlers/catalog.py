@@ -69,7 +69,7 @@ def service_description(call: Call, service: Service) -> Response:
     registry = call.state.registry
     return call.respond(
         {
-            "currentVersion": registry.current_version,
+            "currentVersion": registry.version_of(service),
             "cimVersion": CIM_VERSION,
             "serviceDescription": service.description,
             "tasks": list(service.tasks),

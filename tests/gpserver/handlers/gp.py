@@ -47,16 +47,31 @@ def _sr_param(call: Call, value: Any, name: str) -> dict[str, Any] | None:
         raise unable_to_complete(f"Invalid value for '{name}': {str(value)[:80]}") from None
 
 
-def run_options(call: Call) -> RunOptions:
-    """``context`` (10.6.1+) first, then the legacy ``env:outSR``/``env:processSR``."""
-    context: dict[str, Any] = {}
-    if call.params.get("context"):
-        try:
-            context = json.loads(call.params["context"])
-        except json.JSONDecodeError:
-            raise unable_to_complete("Invalid value for 'context': not JSON") from None
-        if not isinstance(context, dict):
-            raise unable_to_complete("Invalid value for 'context': not an object")
+#: ``context`` (``outSR``, ``processSR``) came at ArcGIS Server 10.6.1; older servers
+#: know only ``env:outSR``/``env:processSR`` and ignore a ``context`` like any unknown key.
+CONTEXT_VERSION = 10.61
+
+
+def _run_context(call: Call, version: float) -> dict[str, Any]:
+    """The ``context`` object of a run (``{}`` on a server older than 10.6.1)."""
+    if version < CONTEXT_VERSION or not call.params.get("context"):
+        return {}
+    try:
+        context = json.loads(call.params["context"])
+    except json.JSONDecodeError:
+        raise unable_to_complete("Invalid value for 'context': not JSON") from None
+    if not isinstance(context, dict):
+        raise unable_to_complete("Invalid value for 'context': not an object")
+    return context
+
+
+def run_options(call: Call, service: Service) -> RunOptions:
+    """``context`` (10.6.1+) first, then the legacy ``env:outSR``/``env:processSR``.
+
+    Newer servers still honour the deprecated ``env:`` keys; older ones never read
+    ``context``. ``returnZ``/``returnM`` default to false: ArcGIS drops z and m unless asked.
+    """
+    context = _run_context(call, call.state.registry.version_of(service))
     out_sr = context.get("outSR") or call.params.get("env:outSR")
     process_sr = context.get("processSR") or call.params.get("env:processSR")
     return RunOptions(
@@ -70,7 +85,7 @@ def run_options(call: Call) -> RunOptions:
 def _prepare(call: Call, service: Service, task: Task, synchronous: bool) -> Job:
     state = call.state
     job = state.jobs.new_job(
-        service, task, {}, {}, run_options(call), synchronous=synchronous, user=call.user
+        service, task, {}, {}, run_options(call, service), synchronous=synchronous, user=call.user
     )
 
     def upload_path(item_id: str) -> Path | None:
@@ -110,13 +125,20 @@ def _publish_sync_files(call: Call, job: Job) -> None:
 
 
 def result_options(call: Call, job: Job, from_request: bool) -> ResultOptions:
+    """What an answer holds: ``execute`` follows the run's own request; a job's
+    ``results/<name>`` follows its own ``outSR``/``returnZ``/``returnM``.
+
+    As on ArcGIS, a result's z and m come only when the results request asks for them
+    (both default to false there, whatever ``submitJob`` said); its spatial reference
+    defaults to the one the job's outputs were made in (``outSR``, else ``processSR``).
+    """
     options = job.options
     out_sr = options.out_sr or options.process_sr
     return_z, return_m = options.return_z, options.return_m
     if from_request:
         out_sr = _sr_param(call, call.params.get("outSR"), "outSR") or out_sr
-        return_z = call.flag("returnZ", return_z)
-        return_m = call.flag("returnM", return_m)
+        return_z = call.flag("returnZ")
+        return_m = call.flag("returnM")
     return ResultOptions(
         out_sr=out_sr,
         return_z=return_z,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import processing
@@ -283,3 +284,39 @@ def test_get_data_fetches_a_finished_job_again(manager, project, three_points) -
     assert record.state is JobState.DOWNLOADED
     vectors = [layer for layer in _job_layers(project, job_id) if isinstance(layer, QgsVectorLayer)]
     assert [layer.featureCount() for layer in vectors] == [3]
+
+
+def test_a_background_job_keeps_its_run_environment_for_the_fetch_and_the_rerun(
+    manager, project, gpserver, three_points
+) -> None:
+    parameters = {
+        "Input_Features": three_points,
+        "Distance": 1,
+        "Output_Polygons": "TEMPORARY_OUTPUT",
+        "ADD_RESULT_MAP_LAYER": False,
+        "RUN_IN_BACKGROUND": True,
+        "arcgis_gp_return_z_m": False,
+        "arcgis_gp_output_sr": "EPSG:3857",
+    }
+    first_id = processing.run("arcgisgp:demo__analysisasync__buffer", parameters)["JOB_ID"]
+    record = _settled(manager, first_id)
+    assert record.state is JobState.DOWNLOADED, record.error
+    assert record.return_z_m is False
+    fetches = gpserver.requests_to(rf"/jobs/{first_id}/results/Output_Polygons$")
+    assert fetches
+    assert not [r for r in fetches if "returnZ" in r.params or "returnM" in r.params]
+    (layer,) = [x for x in _job_layers(project, first_id) if isinstance(x, QgsVectorLayer)]
+    assert layer.crs().authid() == "EPSG:3857"
+
+    assert manager.rerun(first_id)
+    wait_until(
+        lambda: any(r.rerun_of == first_id for r in manager.jobs()), "the re-run to be submitted"
+    )
+    again = _settled(manager, next(r for r in manager.jobs() if r.rerun_of == first_id).job_id)
+    assert again.state is JobState.DOWNLOADED, again.error
+    first, second = gpserver.requests_to(r"/Buffer/submitJob$")
+    assert json.loads(second.params["context"]) == json.loads(first.params["context"])
+    assert json.loads(first.params["context"]) == {"outSR": {"wkid": 102100, "latestWkid": 3857}}
+    assert "returnZ" not in second.params
+    (layer,) = [x for x in _job_layers(project, again.job_id) if isinstance(x, QgsVectorLayer)]
+    assert layer.crs().authid() == "EPSG:3857"
