@@ -45,3 +45,17 @@ def output_dir() -> Path:
     """tests/output/: screenshots and other artefacts a person should look at."""
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     return OUTPUT_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _iface_has_a_layer_tree_view(qgis_iface) -> object:
+    """pytest-qgis's stand-in iface answers unknown calls with a MagicMock; QGIS 3.44's
+    Processing post-processing hands ``iface.layerTreeView()`` to C++, which needs a real
+    layer tree view (a MagicMock there aborts the test process)."""
+    from qgis.core import QgsLayerTreeModel, QgsProject
+    from qgis.gui import QgsLayerTreeView
+
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot()))
+    qgis_iface.layerTreeView = lambda: view
+    return view

@@ -78,7 +78,8 @@ EXPECTED_ALGORITHMS = {
         ),
         "secure_protected": ("echo",),
         "secure_protectedasync": ("echo",),
-        "bench_big": ("largeoutput",),
+        "bench_big": ("largeoutput", "largesummary"),
+        "bench_bigasync": ("largeoutput", "largesummary"),
         "units_filters": ("unitdefaults", "unitchoices", "codedvalues", "oddfilters"),
         "tools_reportserver": ("xmlreport", "forgetful"),  # services named "...Server"
         "printserver": ("zipexport", "forgetful"),

@@ -70,7 +70,7 @@ def test_connection_dialog_tests_the_server_and_checks_its_fields(
     assert dialog.allow_http_check.isChecked()
     ok, text = wait_for_signal(dialog.testFinished, dialog.test_button.click)
     assert ok, text
-    assert "8 GP services" in text  # with the token: the Secure services are listed too
+    assert "10 GP services" in text  # with the token: the Secure services are listed too
     assert dialog.connection() == connection
     screenshot(dialog, output_dir / "connection_dialog.png")
 
