@@ -53,7 +53,7 @@ def _job_parameters() -> tuple[QgsProcessingParameterDefinition, ...]:
     """The parameters every asynchronous task has, built once and cloned per algorithm.
 
     Cloning (a C++ copy) costs a fraction of building and configuring them in Python,
-    and QGIS builds every algorithm at start-up (issue 10). In order: add the result
+    and QGIS builds every algorithm at start-up, where time is short. In order: add the result
     map layer (services with one), run in background, and the hidden "fetch job" id.
     """
     add_layer = QgsProcessingParameterBoolean(
@@ -128,7 +128,7 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         return self.task.display_name or self.task.name
 
     def group(self) -> str:
-        return f"{self.connection.name} › {self.service.path}"  # noqa: RUF001 (DESIGN.md)
+        return f"{self.connection.name} › {self.service.path}"  # noqa: RUF001 (a stable name: models list algorithms by group)
 
     def groupId(self) -> str:
         return f"{self.connection.slug}__{slug(self.service.path)}"

@@ -83,7 +83,7 @@ def _advanced(definition: QgsProcessingParameterDefinition) -> QgsProcessingPara
 @functools.cache
 def run_parameters() -> tuple[QgsProcessingParameterDefinition, ...]:
     """The advanced parameters every algorithm has, built once and cloned per algorithm
-    (a C++ copy costs a fraction of building them in Python; issue 10)."""
+    (a C++ copy costs a fraction of building them in Python, and start-up time is short)."""
     # Optional, so models saved before it existed stay valid (unset means yes).
     return_z_m = QgsProcessingParameterBoolean(
         RETURN_Z_M, "Return Z and M values of feature outputs", defaultValue=True, optional=True

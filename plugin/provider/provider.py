@@ -77,7 +77,7 @@ class ArcGisGpProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:
         """Add one algorithm per cached task (no network unless headless with no cache).
 
-        This runs during QGIS start-up (issue 10: <= 100 ms for 1,000 tasks), so the
+        This runs during QGIS start-up, whose budget is 100 ms for 1,000 tasks, so the
         cyclic garbage collector is paused meanwhile: the load allocates tens of
         thousands of long-lived objects (parsed JSON, task descriptions, parameter
         definitions) and nothing cyclic to reclaim, and every collection it would
