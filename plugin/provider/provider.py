@@ -8,7 +8,9 @@ background task when QGIS has a GUI, or in the caller's thread for headless tool
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 from typing import Callable
 
 from qgis.core import QgsApplication, QgsProcessingProvider, QgsTask
@@ -24,9 +26,29 @@ from ..rest.catalog import crawl_catalog
 from ..rest.errors import ArcGisError
 from ..rest.model import Catalog
 from .algorithm import GPTaskAlgorithm
+from .options import add_settings, remove_settings
 
 PROVIDER_ID = "arcgisgp"
 PROVIDER_NAME = "ArcGIS Geoprocessing"
+#: QGIS's group of start-up timings (Settings > Options > System > Startup Profiling).
+STARTUP_PROFILE = "startup"
+
+
+def profile_name(connection: Connection) -> str:
+    """The start-up profile entry of loading one connection's algorithms."""
+    return f"{PROVIDER_NAME}: {connection.name}"
+
+
+@contextlib.contextmanager
+def _profiled(name: str) -> Iterator[None]:
+    """Time the block in QGIS's start-up profile (``QgsScopedRuntimeProfile`` is not
+    a context manager in Python before QGIS 3.24, so start and end are called here)."""
+    profiler = QgsApplication.profiler()
+    profiler.start(name, STARTUP_PROFILE)
+    try:
+        yield
+    finally:
+        profiler.end(STARTUP_PROFILE)
 
 
 def fetch_catalog(connection: Connection) -> Catalog:
@@ -71,6 +93,15 @@ class ArcGisGpProvider(QgsProcessingProvider):
     def svgIconPath(self) -> str:
         return provider_icon_path()
 
+    def load(self) -> bool:
+        """Add the provider's settings to Processing's options, then the algorithms."""
+        add_settings(self.name())
+        self.refreshAlgorithms()
+        return True
+
+    def unload(self) -> None:
+        remove_settings()
+
     def connections(self) -> list[Connection]:
         return self._connections()
 
@@ -87,15 +118,19 @@ class ArcGisGpProvider(QgsProcessingProvider):
         gc.disable()
         try:
             for connection in self.connections():
-                catalog = self.cache.load(connection)
-                if catalog is None and self.fetch_missing_blocking:
-                    catalog = self._fetch_and_store(connection)
-                if catalog is None:
-                    continue
-                self._add_catalog(connection, catalog)
+                # Reported in QGIS's start-up profile, as QGIS's own providers are.
+                with _profiled(profile_name(connection)):
+                    self._load_connection(connection)
         finally:
             if collecting:
                 gc.enable()
+
+    def _load_connection(self, connection: Connection) -> None:
+        catalog = self.cache.load(connection)
+        if catalog is None and self.fetch_missing_blocking:
+            catalog = self._fetch_and_store(connection)
+        if catalog is not None:
+            self._add_catalog(connection, catalog)
 
     def _add_catalog(self, connection: Connection, catalog: Catalog) -> None:
         note = self.status_notes.get(connection.slug, "")

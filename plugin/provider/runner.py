@@ -41,6 +41,7 @@ from ..rest.model import (
     ParameterType,
 )
 from ..rest.waiting import wait_for_job
+from ..settings import default_job_timeout, poll_policy
 from .environment import RunEnvironment, is_spatial, read_environment
 from .job_hooks import (
     JobDetached,
@@ -261,6 +262,13 @@ class TaskRun:
             outputs[JOB_ID_OUTPUT] = job.job_id
         return outputs
 
+    def _job_timeout(self) -> float | None:
+        """The connection's own limit on a job (0: none), else the provider's setting."""
+        own = self.connection.job_timeout
+        if own is None:
+            return default_job_timeout()
+        return own if own > 0 else None
+
     def _environment(
         self, parameters: dict[str, Any], context: QgsProcessingContext
     ) -> RunEnvironment:
@@ -399,10 +407,9 @@ class TaskRun:
                 on_messages=on_messages,
                 on_progress=on_progress,
                 is_cancelled=_cancel_check(feedback),
+                poll=poll_policy(),
                 # A watched job outlives the session: only the server's own limit applies.
-                timeout=None
-                if watching or self.connection.job_timeout <= 0
-                else self.connection.job_timeout,
+                timeout=None if watching else self._job_timeout(),
             )
         except JobDetached:
             report("job_detached")
