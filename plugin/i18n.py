@@ -31,7 +31,7 @@ def translate(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
-def translation_file(locale: str, folder: Path = I18N_DIR) -> Path | None:
+def translation_file(locale: str, folder: Path) -> Path | None:
     """The compiled translation for ``locale`` (``de_CH``, then ``de``), if there is one."""
     for name in dict.fromkeys((locale, locale.split("_", maxsplit=1)[0])):
         path = folder / f"{TRANSLATION_PREFIX}{name}.qm"
@@ -43,8 +43,8 @@ def translation_file(locale: str, folder: Path = I18N_DIR) -> Path | None:
 class PluginTranslator:
     """Installs the translation for QGIS's locale, and removes it again on unload."""
 
-    def __init__(self, folder: Path = I18N_DIR) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or I18N_DIR
         self.translator: QTranslator | None = None
 
     def install(self, locale: str | None = None) -> bool:

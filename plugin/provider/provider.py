@@ -20,6 +20,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..catalog_cache import CatalogCache
 from ..clients import client_for
 from ..connections import Connection, load_connections
+from ..i18n import translate
 from ..icons import provider_icon, provider_icon_path
 from ..qgis_log import log_info, log_warning
 from ..rest.catalog import crawl_catalog
@@ -85,7 +86,7 @@ class ArcGisGpProvider(QgsProcessingProvider):
         return PROVIDER_NAME
 
     def longName(self) -> str:
-        return "ArcGIS Server geoprocessing services"
+        return translate("Provider", "ArcGIS Server geoprocessing services")
 
     def icon(self) -> QIcon:
         return provider_icon()
@@ -157,7 +158,10 @@ class ArcGisGpProvider(QgsProcessingProvider):
         try:
             catalog = fetch_catalog(connection)
         except ArcGisError as error:
-            self.status_notes[connection.slug] = f"{connection.name} was unreachable: {error}"
+            unreachable = translate("Provider", "{connection} was unreachable: {error}")
+            self.status_notes[connection.slug] = unreachable.format(
+                connection=connection.name, error=error
+            )
             log_warning(self.status_notes[connection.slug])
             return None
         self.cache.save(connection, catalog)
@@ -194,9 +198,10 @@ class ArcGisGpProvider(QgsProcessingProvider):
         changed = 0
         for connection, outcome in fetched.items():
             if isinstance(outcome, ArcGisError):
-                self.status_notes[connection.slug] = (
-                    f"{connection.name} was unreachable at the last refresh; these are the "
-                    f"cached task descriptions. ({outcome})"
+                note = translate("Provider", "{connection} was unreachable at the last "
+                    "refresh; these are the cached task descriptions. ({error})")  # fmt: skip
+                self.status_notes[connection.slug] = note.format(
+                    connection=connection.name, error=outcome
                 )
                 log_warning(self.status_notes[connection.slug])
                 continue
@@ -229,7 +234,9 @@ class CatalogRefreshTask(QgsTask):
     """Crawls every connection off the main thread; hands the results back in finished()."""
 
     def __init__(self, provider: ArcGisGpProvider, connections: list[Connection]) -> None:
-        super().__init__("Refreshing ArcGIS GP services", QgsTask.Flag.CanCancel)
+        super().__init__(
+            translate("Provider", "Refreshing ArcGIS GP services"), QgsTask.Flag.CanCancel
+        )
         self.provider: ArcGisGpProvider | None = provider
         self.connections = connections
         self.fetched: dict[Connection, Catalog | ArcGisError] = {}
