@@ -128,6 +128,49 @@
     </message>
 </context>
 <context>
+    <name>Collections</name>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="133"/>
+        <source>A list of {item}: a JSON array, or items separated by &apos;;&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="155"/>
+        <source>lists of rasters cannot be sent yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="160"/>
+        <source>not a list of {item}: {exc}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="207"/>
+        <source>{column}: from {low} to {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="210"/>
+        <source>{column}: one of {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="215"/>
+        <source>Columns: {rules}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="269"/>
+        <source>{values} values do not fill rows of {columns} columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="288"/>
+        <source>row {row}, {name}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConnectionDialog</name>
     <message>
         <location filename="../plugin/gui/connection_dialog.py" line="39"/>
@@ -348,6 +391,206 @@
     <message>
         <location filename="../plugin/gui/connections_ui.py" line="153"/>
         <source>{algorithm} is not loaded yet; refresh the GP services.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Features</name>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="87"/>
+        <source>the features are {geometry} ({sent_as}); the task takes {items}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="107"/>
+        <source>{name}: the layer has no valid CRS, so its features are sent without a spatial reference and the server assumes its own default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="113"/>
+        <source>{name}: sending {feature_count} feature(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="214"/>
+        <source>cannot read features from {value!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="251"/>
+        <source>{name}: {count} feature(s) received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="257"/>
+        <source>{name}: the GP result stopped at the service&apos;s transfer limit, so all {count} feature(s) were fetched page by page from the job&apos;s result map service.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="262"/>
+        <source>{name}: the server returned only {count} feature(s); the full result exceeds its transfer limit (maximumRecords) and the service has no result map service to fetch the rest from.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="297"/>
+        <source>{name}: cancelled while receiving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="313"/>
+        <source>{name}: the server wrote this output to the feature service {url}, which cannot be read from here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="324"/>
+        <source>{name}: {count} feature(s) copied from the feature service {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FeaturesetWriter</name>
+    <message>
+        <location filename="../plugin/gptypes/featureset_writer.py" line="202"/>
+        <source>{count} feature(s) written without geometry (first: {problem})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Files</name>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="51"/>
+        <source>file not found: {location}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="55"/>
+        <source>this service does not accept uploads (it lacks the &apos;Uploads&apos; capability), so a local file cannot be sent; give a URL the server can reach instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="59"/>
+        <source>{name}: uploading {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="95"/>
+        <source>cannot open raster {raw!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="98"/>
+        <source>only local raster files can be sent, not {location!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="117"/>
+        <source>{name}: the server returned no raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="140"/>
+        <source>{name}: the image service {url} could not be opened: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="140"/>
+        <source>the layer is not valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="149"/>
+        <source>{name}: added the image service {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="192"/>
+        <source>{name}: the server returned no file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Filters</name>
+    <message>
+        <location filename="../plugin/gptypes/filters.py" line="178"/>
+        <source>Codes: {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JobManager</name>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="50"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="51"/>
+        <source>was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="52"/>
+        <source>timed out on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="53"/>
+        <source>is no longer known to the server (expired)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="178"/>
+        <source>the algorithm {algorithm} is not available (is the connection &apos;{connection}&apos; still configured?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="221"/>
+        <source>GP job {job_id} ({task}) finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="224"/>
+        <source>: loaded {layers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="227"/>
+        <source>; {outputs} exceeds the transfer limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="234"/>
+        <source>could not be fetched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="253"/>
+        <source>has expired on the server: its results are gone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="270"/>
+        <source>has no result map service layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="278"/>
+        <source>Added {layer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="295"/>
+        <source>could not be re-run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="297"/>
+        <source>GP job {job_id} re-run as job {new_job_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="334"/>
+        <source>GP job {job_id} ({task}) {what}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -619,6 +862,19 @@
     </message>
 </context>
 <context>
+    <name>Recorder</name>
+    <message>
+        <location filename="../plugin/jobs/recorder.py" line="112"/>
+        <source>Not watched any more: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/recorder.py" line="145"/>
+        <source>Fetching the results failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RunParameters</name>
     <message>
         <location filename="../plugin/provider/environment.py" line="89"/>
@@ -726,6 +982,72 @@
     <message>
         <location filename="../plugin/provider/runner.py" line="545"/>
         <source>Result map service: {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Scalars</name>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="168"/>
+        <source>Choose (or add) an authentication configuration holding the secret: its password (Basic) or token (EsriToken) is sent. Only the configuration id appears in the log and the history.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="311"/>
+        <source>not a valid date and time: {value!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="393"/>
+        <source>{name}: units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="404"/>
+        <source>Unit of &apos;{name}&apos; (Esri unit name); a run that gives none sends {unit}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="420"/>
+        <source>unit {raw!r} is not one of this task&apos;s units: {items}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="491"/>
+        <source>Field types: {types}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="504"/>
+        <source>the layer given for {dependency} has no field {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="529"/>
+        <source>field {name!r} is {esri_type}; the task takes {allowed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="559"/>
+        <source>not a valid CRS: {value!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerTasks</name>
+    <message>
+        <location filename="../plugin/jobs/server_tasks.py" line="38"/>
+        <source>Result map service of GP job {job_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/server_tasks.py" line="81"/>
+        <source>Re-running GP job {job_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/server_tasks.py" line="146"/>
+        <source>Checking GP jobs on their servers</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
