@@ -10,11 +10,17 @@ PY           := $(VENV)/bin/python
 QGIS_PROFILE ?= default
 QGIS_PROFILES_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles
 # What goes into the plugin zip: run-time files only.
-RUNTIME      := metadata.txt __init__.py LICENSE README.md CHANGELOG.md plugin icons
+RUNTIME      := metadata.txt __init__.py LICENSE README.md CHANGELOG.md plugin icons i18n
+# Translation sources i18n/arcgis_gp_<locale>.ts (en: the source a translator copies).
+LOCALES      ?= en
+# PyQt's pylupdate5 (Debian: pyqt5-dev-tools; it reads Python as Python, Qt's lupdate
+# trips over apostrophes in comments) and Qt's lrelease (qttools5-dev-tools).
+PYLUPDATE    ?= pylupdate5
+LRELEASE     ?= lrelease
 APT_PACKAGES := python3-qgis qgis-providers qgis xvfb gdal-bin python3-venv
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup test test-newer-qgis test-qt6 check-qt6 lint demo bench package install clean help
+.PHONY: translations setup test test-newer-qgis test-qt6 check-qt6 lint demo bench package install clean help
 
 help:
 	@echo "make demo     run GP tasks through the plugin against the bundled server"
@@ -24,6 +30,7 @@ help:
 	@echo "make test-newer-qgis  make test against QGIS 3.40 and 3.44 (Qt5) in Debian chroots (root)"
 	@echo "make test-qt6 make test against QGIS 3.44 built with Qt6 in a Debian chroot (root, hours)"
 	@echo "make check-qt6  QGIS's pyqt5_to_pyqt6 checker over plugin/ and tests/"
+	@echo "make translations  i18n/*.ts from the sources (pylupdate5), compiled to .qm (lrelease)"
 	@echo "make package  dist/$(PLUGIN)-$(VERSION).zip for the QGIS plugin repository"
 	@echo "make install  copy the plugin into the QGIS profile '$(QGIS_PROFILE)'"
 	@echo "make clean    remove build and test artefacts"
@@ -62,7 +69,18 @@ demo: setup
 bench: setup
 	$(PY) -m tests.benchmarks
 
+# Installs Qt's linguist tools with apt when they are missing (Debian/Ubuntu, as setup does).
+translations:
+	@command -v $(PYLUPDATE) >/dev/null && command -v $(LRELEASE) >/dev/null || \
+	  { pkgs="pyqt5-dev-tools qttools5-dev-tools"; \
+	    apt-get install -y -q $$pkgs || sudo apt-get install -y -q $$pkgs; }
+	$(PYLUPDATE) -noobsolete $$(find plugin -name '*.py' | sort) \
+	  -ts $(foreach locale,$(LOCALES),i18n/$(PLUGIN)_$(locale).ts)
+	$(LRELEASE) -silent i18n/$(PLUGIN)_*.ts
+
 package:
+	@command -v $(LRELEASE) >/dev/null && $(LRELEASE) -silent i18n/$(PLUGIN)_*.ts || \
+	  echo "no $(LRELEASE): the package has no compiled translations (make translations)"
 	@rm -rf build/package dist/$(PLUGIN)-$(VERSION).zip
 	@mkdir -p build/package/$(PLUGIN) dist
 	@cp -r $(RUNTIME) build/package/$(PLUGIN)/
@@ -77,5 +95,5 @@ install: package
 	  echo "installed into $$dest/$(PLUGIN); enable it in Plugins > Manage and Install Plugins"
 
 clean:
-	rm -rf build dist .pytest_pkg tests/output demo-output .ruff_cache .hypothesis
+	rm -rf i18n/*.qm build dist .pytest_pkg tests/output demo-output .ruff_cache .hypothesis
 	find . -path ./.venv -prune -o -name '__pycache__' -type d -prune -exec rm -rf {} +

@@ -121,8 +121,3 @@ def auth_for(connection: Connection) -> ConnectionAuth:
     if method in PKI_METHODS:
         return ConnectionAuth(client_certificate=_client_certificate_from_qgis(connection))
     return ConnectionAuth(token_provider=HeaderAuth(_headers_from_qgis(connection)))
-
-
-def token_provider_for(connection: Connection) -> TokenProvider | None:
-    """The token provider for a connection (None: anonymous or certificate only)."""
-    return auth_for(connection).token_provider

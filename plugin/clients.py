@@ -15,6 +15,7 @@ from .auth import auth_for
 from .connections import Connection
 from .qgis_network import network_options
 from .rest.client import GPClient
+from .settings import pool_size
 
 _clients: dict[Connection, GPClient] = {}
 _lock = threading.Lock()
@@ -32,6 +33,7 @@ def new_client(connection: Connection) -> GPClient:
         referer=connection.referer or None,
         allow_insecure_http=connection.allow_insecure_http,
         network=network,
+        pool_size=pool_size(),
     )
 
 

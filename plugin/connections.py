@@ -25,9 +25,6 @@ SETTINGS_GROUP = "arcgis_gp/connections"
 DEFAULT_TIMEOUT_S = 60
 #: ``Connection.source`` of connections saved in QGIS settings (the editable ones).
 SETTINGS_ORIGIN = "QGIS settings"
-#: Longest wait for an asynchronous job before it is cancelled (0: no limit): a job
-#: that never ends must not keep processing.run or qgis_process waiting forever.
-DEFAULT_JOB_TIMEOUT_S = 24 * 3600
 
 _SLUG_INVALID = re.compile(r"[^a-z0-9]+")
 
@@ -54,7 +51,8 @@ class Connection:
     authcfg: str = ""
     referer: str = ""
     timeout: float = DEFAULT_TIMEOUT_S
-    job_timeout: float = DEFAULT_JOB_TIMEOUT_S
+    #: Longest wait for an asynchronous job (0: no limit; None: the provider's setting).
+    job_timeout: float | None = None
     allow_insecure_http: bool = False
     source: str = field(default="settings", compare=False)
 
@@ -92,7 +90,8 @@ def _connection_from_dict(data: Any, origin: str) -> Connection:
         )
     try:
         timeout = float(data.get("timeout", DEFAULT_TIMEOUT_S))
-        job_timeout = float(data.get("job_timeout", DEFAULT_JOB_TIMEOUT_S))
+        job_timeout = data.get("job_timeout")
+        job_timeout = None if job_timeout in (None, "") else float(job_timeout)
     except (TypeError, ValueError) as exc:
         raise ConnectionConfigError(
             f"{origin}: connection {name!r}: timeout and job_timeout must be numbers"
@@ -156,7 +155,7 @@ def connections_from_settings(settings: QgsSettings | None = None) -> list[Conne
                 "authcfg": settings.value(f"{key}/authcfg", ""),
                 "referer": settings.value(f"{key}/referer", ""),
                 "timeout": settings.value(f"{key}/timeout", DEFAULT_TIMEOUT_S),
-                "job_timeout": settings.value(f"{key}/job_timeout", DEFAULT_JOB_TIMEOUT_S),
+                "job_timeout": settings.value(f"{key}/job_timeout", None),
                 "allow_insecure_http": _as_bool(
                     settings.value(f"{key}/allow_insecure_http", False)
                 ),
@@ -176,7 +175,7 @@ def save_connection(connection: Connection, settings: QgsSettings | None = None)
     key = f"{SETTINGS_GROUP}/{connection.slug}"
     settings.remove(key)
     for name, value in asdict(connection).items():
-        if name != "source":
+        if name != "source" and value is not None:
             settings.setValue(f"{key}/{name}", value)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from qgis.core import QgsApplication
 
 from .clients import forget_clients
+from .i18n import PluginTranslator
 from .jobs.manager import JobManager
 from .provider.provider import ArcGisGpProvider
 
@@ -16,6 +17,9 @@ class ArcGisGpPlugin:
 
     def __init__(self, iface: Any) -> None:
         self.iface = iface
+        #: Installed first, so every text the plugin makes is in QGIS's language.
+        self.translator = PluginTranslator()
+        self.translator.install()
         self.provider: ArcGisGpProvider | None = None
         self.jobs: JobManager | None = None  # records every async job, also headless
         self.jobs_panel: Any = None  # gui.jobs_panel.JobsPanel, GUI only
@@ -81,3 +85,4 @@ class ArcGisGpPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         forget_clients()
+        self.translator.remove()

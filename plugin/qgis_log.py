@@ -13,7 +13,3 @@ def log_info(message: str) -> None:
 
 def log_warning(message: str) -> None:
     QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
-
-
-def log_critical(message: str) -> None:
-    QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Critical)

@@ -192,10 +192,6 @@ def dialog_label(param: GPParameter) -> str:
     return f"{param.category}{CATEGORY_SEPARATOR}{name}" if param.category else name
 
 
-def output_description(param: GPParameter) -> str:
-    return display_name(param)
-
-
 def bad_input(param: GPParameter, problem: str) -> QgsProcessingException:
     """A clear error that names the parameter, for Processing to show."""
     return QgsProcessingException(f"{display_name(param)} ({param.name}): {problem}")
@@ -207,4 +203,4 @@ def unique_path(folder: Path, prefix: str, suffix: str) -> Path:
 
 
 def make_output(cls: type[QgsProcessingOutputDefinition], param: GPParameter) -> Any:
-    return cls(param.name, output_description(param))
+    return cls(param.name, display_name(param))

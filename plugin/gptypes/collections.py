@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..i18n import translate
 from ..rest.model import GPParameter
 from . import filters
 from .base import (
@@ -129,7 +130,8 @@ class MultiValueType(GPTypeHandler):
             )
         apply_common(definition, param)
         if isinstance(definition, QgsProcessingParameterString):
-            how = f"A list of {item}: a JSON array, or items separated by ';'."
+            how = translate("Collections", "A list of {item}: a JSON array, or items "
+                "separated by ';'.").format(item=item)  # fmt: skip
             definition.setHelp(f"{definition.help()}\n{how}".strip())
         names = filters.coded_names_help(param.filter)
         if names:
@@ -150,12 +152,15 @@ class MultiValueType(GPTypeHandler):
                     check_geometry_type(param, layer.wkbType())
             return [encode_source_to_feature_set(layer, ctx, param) for layer in layers]
         if item in LAYER_ITEM_TYPES:
-            raise bad_input(param, "lists of rasters cannot be sent yet")
+            raise bad_input(param, translate("Collections", "lists of rasters cannot be sent yet"))
         text = ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
         try:
             values = [convert_item(item, value) for value in split_list_text(text)]
         except ValueError as exc:
-            raise bad_input(param, f"not a list of {item}: {exc}") from exc
+            raise bad_input(
+                param,
+                translate("Collections", "not a list of {item}: {exc}").format(item=item, exc=exc),
+            ) from exc
         bounds = filters.range_bounds(param.filter)
         for value in values:
             problem = _out_of_range(value, bounds)
@@ -199,13 +204,16 @@ def _column_rules(param: GPParameter) -> str:
         codes = filters.value_codes(flt)
         if bounds is not None:
             low, high = bounds
-            rules.append(f"{label}: from {_bound(low)} to {_bound(high)}")
+            between = translate("Collections", "{column}: from {low} to {high}")
+            rules.append(between.format(column=label, low=_bound(low), high=_bound(high)))
         elif codes:
-            rules.append(f"{label}: one of " + ", ".join(_code_text(entry) for entry in codes))
+            one_of = translate("Collections", "{column}: one of {codes}")
+            rules.append(one_of.format(column=label, codes=", ".join(map(_code_text, codes))))
         elif filters.kind(flt) in (filters.FEATURE_CLASS, filters.FILE, filters.FIELD):
             items = filters.list_items(flt, filters.kind(flt))
             rules.append(f"{label}: {', '.join(items)}")
-    return ("Columns: " + "; ".join(rules)) if rules else ""
+    columns = translate("Collections", "Columns: {rules}")
+    return columns.format(rules="; ".join(rules)) if rules else ""
 
 
 def _bound(value: float | None) -> str:
@@ -259,7 +267,10 @@ class ValueTableType(GPTypeHandler):
         cells = ctx.algorithm.parameterAsMatrix(ctx.parameters, param.name, ctx.context)
         if len(cells) % len(columns):
             raise bad_input(
-                param, f"{len(cells)} values do not fill rows of {len(columns)} columns"
+                param,
+                translate(
+                    "Collections", "{values} values do not fill rows of {columns} columns"
+                ).format(values=len(cells), columns=len(columns)),
             )
         rows = []
         for start in range(0, len(cells), len(columns)):
@@ -274,7 +285,12 @@ class ValueTableType(GPTypeHandler):
                 except ValueError as exc:
                     problem = str(exc)
                 if problem:
-                    raise bad_input(param, f"row {start // len(columns) + 1}, {name}: {problem}")
+                    raise bad_input(
+                        param,
+                        translate("Collections", "row {row}, {name}: {problem}").format(
+                            row=start // len(columns) + 1, name=name, problem=problem
+                        ),
+                    )
                 row.append(converted)
             rows.append(row)
         return rows

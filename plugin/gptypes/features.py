@@ -24,6 +24,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ..i18n import translate
 from ..rest.encoding import RawJson, RawJsonFile
 from ..rest.model import GPParameter, GPTask
 from . import filters
@@ -85,8 +86,13 @@ def check_geometry_type(param: GPParameter, wkb_type: Any) -> None:
     if sent_as not in allowed:
         raise bad_input(
             param,
-            f"the features are {QgsWkbTypes.displayString(wkb_type)} ({sent_as}); "
-            f"the task takes {', '.join(allowed)}",
+            translate(
+                "Features", "the features are {geometry} ({sent_as}); the task takes {items}"
+            ).format(
+                geometry=QgsWkbTypes.displayString(wkb_type),
+                sent_as=sent_as,
+                items=", ".join(allowed),
+            ),
         )
 
 
@@ -98,13 +104,17 @@ def encode_source_to_feature_set(
     path = unique_path(ctx.temp_dir, "input", ".json")
     crs = source.sourceCrs() if hasattr(source, "sourceCrs") else None
     if crs is not None and not crs.isValid():
-        ctx.feedback.pushWarning(
-            f"{display_name(param)}: the layer has no valid CRS, so its features are sent "
-            "without a spatial reference and the server assumes its own default."
-        )
+        warning = translate("Features", "{name}: the layer has no valid CRS, so its "
+            "features are sent without a spatial reference and the server assumes its own "
+            "default.")  # fmt: skip
+        ctx.feedback.pushWarning(warning.format(name=display_name(param)))
     with path.open("wb") as out:
         info = write_feature_set(source, out, feedback=ctx.feedback)
-    ctx.feedback.pushInfo(f"{display_name(param)}: sending {info.feature_count} feature(s)")
+    ctx.feedback.pushInfo(
+        translate("Features", "{name}: sending {feature_count} feature(s)").format(
+            name=display_name(param), feature_count=info.feature_count
+        )
+    )
     return RawJsonFile(path)
 
 
@@ -201,7 +211,12 @@ class FeatureSetType(GPTypeHandler):
             return reference
         source = ctx.algorithm.parameterAsSource(ctx.parameters, param.name, ctx.context)
         if source is None:
-            raise bad_input(param, f"cannot read features from {ctx.parameters[param.name]!r}")
+            raise bad_input(
+                param,
+                translate("Features", "cannot read features from {value!r}").format(
+                    value=ctx.parameters[param.name]
+                ),
+            )
         if not self.tables:
             check_geometry_type(param, source.wkbType())
         return encode_source_to_feature_set(source, ctx, param)
@@ -233,19 +248,21 @@ class FeatureSetType(GPTypeHandler):
         if written is None:
             return {}  # the user skipped this output
         count, destination = written
-        ctx.feedback.pushInfo(f"{display_name(param)}: {count} feature(s) received")
+        ctx.feedback.pushInfo(
+            translate("Features", "{name}: {count} feature(s) received").format(
+                name=display_name(param), count=count
+            )
+        )
         if reader.exceeded_transfer_limit and pages is not None:
-            ctx.feedback.pushWarning(
-                f"{display_name(param)}: the GP result stopped at the service's transfer "
-                f"limit, so all {count} feature(s) were fetched page by page from the job's "
-                "result map service."
-            )
+            warning = translate("Features", "{name}: the GP result stopped at the service's "
+                "transfer limit, so all {count} feature(s) were fetched page by page from the "
+                "job's result map service.")  # fmt: skip
+            ctx.feedback.pushWarning(warning.format(name=display_name(param), count=count))
         elif reader.exceeded_transfer_limit:
-            ctx.feedback.pushWarning(
-                f"{display_name(param)}: the server returned only {count} feature(s); the "
-                "full result exceeds its transfer limit (maximumRecords) and the service has "
-                "no result map service to fetch the rest from."
-            )
+            warning = translate("Features", "{name}: the server returned only {count} "
+                "feature(s); the full result exceeds its transfer limit (maximumRecords) and the "
+                "service has no result map service to fetch the rest from.")  # fmt: skip
+            ctx.feedback.pushWarning(warning.format(name=display_name(param), count=count))
         return {param.name: destination}
 
     def _write_to_sink(
@@ -277,7 +294,11 @@ class FeatureSetType(GPTypeHandler):
             )
             del sink  # flush and close before Processing loads the output
             if ctx.feedback.isCanceled():
-                raise QgsProcessingException(f"{display_name(param)}: cancelled while receiving.")
+                raise QgsProcessingException(
+                    translate("Features", "{name}: cancelled while receiving.").format(
+                        name=display_name(param)
+                    )
+                )
         except BaseException:
             sink = None  # noqa: F841 - the traceback keeps this frame: close the file now
             _discard(new_file)
@@ -289,10 +310,9 @@ class FeatureSetType(GPTypeHandler):
     ) -> dict[str, Any]:
         """The output is a hosted feature layer: copy its features into the sink, page by page."""
         if ctx.layer_pages is None:
-            raise QgsProcessingException(
-                f"{display_name(param)}: the server wrote this output to the feature service "
-                f"{url}, which cannot be read from here."
-            )
+            problem = translate("Features", "{name}: the server wrote this output to the "
+                "feature service {url}, which cannot be read from here.")  # fmt: skip
+            raise QgsProcessingException(problem.format(name=display_name(param), url=url))
         pages = ctx.layer_pages(url)
         first = next(pages, None)
         if first is None:
@@ -302,6 +322,8 @@ class FeatureSetType(GPTypeHandler):
             return {}
         count, destination = written
         ctx.feedback.pushInfo(
-            f"{display_name(param)}: {count} feature(s) copied from the feature service {url}"
+            translate(
+                "Features", "{name}: {count} feature(s) copied from the feature service {url}"
+            ).format(name=display_name(param), count=count, url=url)
         )
         return {param.name: destination}

@@ -1,6 +1,6 @@
 """Decode a FeatureSet from whatever shape a server wraps it in, streaming.
 
-Shapes found in real responses (see ../shared/fixtures/realworld): a bare
+Shapes found in real responses (see tests/data/realworld): a bare
 FeatureSet; a GP result ``{"paramName", "dataType", "value": FeatureSet}``;
 ``value`` as a FeatureCollection ``{"layerDefinition", "featureSet"}`` (or with
 ``layers``); ``value`` as ``{"url"}`` for a feature service output; an execute
@@ -41,8 +41,8 @@ from .geometry_types import esri_geometry_type_of, wkb_type_from_esri
 from .json_stream import (
     CHUNK_CHARS,
     ByteRange,
+    JsonPath,
     Node,
-    Path,
     TextBuffer,
     WalkRules,
     resolve,
@@ -164,7 +164,7 @@ class FeatureSetReader:
         self.exceeded_transfer_limit = False
         self.feature_count: int | None = 0
         self.oid_field: str | None = None
-        self._features_path: Path | None = None
+        self._features_path: JsonPath | None = None
         self._interpret(header if header is not None else self._scan(), param_name)
         self.fields: QgsFields = fields_from_esri(self.esri_fields)
         self.wkb_type: QgsWkbTypes.Type = wkb_type_from_esri(
@@ -196,7 +196,7 @@ class FeatureSetReader:
             self._file.seek(self._file_start)
             yield self._file
 
-    def _walk(self, root: Node, target: Path | None) -> Iterator[Any]:
+    def _walk(self, root: Node, target: JsonPath | None) -> Iterator[Any]:
         with self._open() as raw:
             buffer = TextBuffer(raw, self._chunk_chars)
             if buffer.peek() != "{":

@@ -33,6 +33,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ..i18n import translate
 from .attributes import AttributeEncoder, esri_json_default
 from .errors import EsriJsonError
 from .geometry_encode import get_encoder
@@ -198,9 +199,8 @@ def write_feature_set(
     out.write(b"]}")
     info.feature_count = count
     if info.skipped_geometries and feedback is not None:
-        feedback.reportError(
-            f"{info.skipped_geometries} feature(s) written without geometry "
-            f"(first: {first_problem})",
-            False,
-        )
+        skipped = translate("FeaturesetWriter", "{count} feature(s) written without geometry "
+            "(first: {problem})")  # fmt: skip
+        skipped = skipped.format(count=info.skipped_geometries, problem=first_problem)
+        feedback.reportError(skipped, False)
     return info

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsProperty,
 )
 
+from ..i18n import translate
 from ..rest.model import GPParameter
 from .base import (
     OMIT,
@@ -47,14 +48,19 @@ def encode_local_or_url(param: GPParameter, ctx: EncodeContext, location: str) -
         return {"url": location}
     path = Path(location)
     if not path.is_file():
-        raise bad_input(param, f"file not found: {location}")
-    if ctx.upload is None:
         raise bad_input(
-            param,
-            "this service does not accept uploads (it lacks the 'Uploads' capability), so a "
-            "local file cannot be sent; give a URL the server can reach instead",
+            param, translate("Files", "file not found: {location}").format(location=location)
         )
-    ctx.feedback.pushInfo(f"{display_name(param)}: uploading {path.name}")
+    if ctx.upload is None:
+        problem = translate("Files", "this service does not accept uploads (it lacks the "
+            "'Uploads' capability), so a local file cannot be sent; give a URL the server can "
+            "reach instead")  # fmt: skip
+        raise bad_input(param, problem)
+    ctx.feedback.pushInfo(
+        translate("Files", "{name}: uploading {file}").format(
+            name=display_name(param), file=path.name
+        )
+    )
     return {"itemID": ctx.upload(path)}
 
 
@@ -86,10 +92,15 @@ class RasterType(GPTypeHandler):
             return {"url": raw}
         layer = ctx.algorithm.parameterAsRasterLayer(ctx.parameters, param.name, ctx.context)
         if layer is None:
-            raise bad_input(param, f"cannot open raster {raw!r}")
+            raise bad_input(param, translate("Files", "cannot open raster {raw!r}").format(raw=raw))
         location = layer.source()
         if layer.providerType() != "gdal" or not Path(location).is_file():
-            raise bad_input(param, f"only local raster files can be sent, not {location!r}")
+            raise bad_input(
+                param,
+                translate("Files", "only local raster files can be sent, not {location!r}").format(
+                    location=location
+                ),
+            )
         return encode_local_or_url(param, ctx, location)
 
     def output_definitions(self, param: GPParameter) -> list[Any]:
@@ -103,7 +114,11 @@ class RasterType(GPTypeHandler):
         value = result.value(as_data=True)
         url = value.get("url") if isinstance(value, dict) else None
         if not url:
-            ctx.feedback.pushWarning(f"{display_name(param)}: the server returned no raster")
+            ctx.feedback.pushWarning(
+                translate("Files", "{name}: the server returned no raster").format(
+                    name=display_name(param)
+                )
+            )
             return {}
         if isinstance(value, dict) and value.get("type") == "ImageService":
             return self._add_image_service(param, url, ctx)
@@ -123,10 +138,19 @@ class RasterType(GPTypeHandler):
         layer = image_service_layer(url, display_name(param), ctx.access)
         if not layer.isValid():
             raise QgsProcessingException(
-                f"{display_name(param)}: the image service {url} could not be opened: "
-                f"{layer.error().summary() or 'the layer is not valid'}"
+                translate(
+                    "Files", "{name}: the image service {url} could not be opened: {error}"
+                ).format(
+                    name=display_name(param),
+                    url=url,
+                    error=layer.error().summary() or translate("Files", "the layer is not valid"),
+                )
             )
-        ctx.feedback.pushInfo(f"{display_name(param)}: added the image service {url}")
+        ctx.feedback.pushInfo(
+            translate("Files", "{name}: added the image service {url}").format(
+                name=display_name(param), url=url
+            )
+        )
         return {param.name: ctx.load_on_completion(layer, param.name)}
 
 
@@ -165,7 +189,11 @@ class DataFileType(GPTypeHandler):
         value = result.value(as_data=True)
         url = value.get("url") if isinstance(value, dict) else None
         if not url:
-            ctx.feedback.pushWarning(f"{display_name(param)}: the server returned no file")
+            ctx.feedback.pushWarning(
+                translate("Files", "{name}: the server returned no file").format(
+                    name=display_name(param)
+                )
+            )
             return {}
         destination = ctx.algorithm.parameterAsFileOutput(ctx.parameters, param.name, ctx.context)
         if not destination:

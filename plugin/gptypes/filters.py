@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import translate
 from ..rest.model import GPParameter
 
 RANGE = "range"
@@ -173,7 +174,8 @@ def coded_names_help(flt: Any) -> str:
     entries = value_codes(flt)
     if not any(entry.name != str(entry.value) for entry in entries):
         return ""
-    return "Codes: " + "; ".join(f"{entry.value} = {entry.name}" for entry in entries)
+    codes = "; ".join(f"{entry.value} = {entry.name}" for entry in entries)
+    return translate("Filters", "Codes: {codes}").format(codes=codes)
 
 
 def list_items(flt: Any, filter_kind: str) -> list[str]:

@@ -17,8 +17,6 @@ POLYLINE = "esriGeometryPolyline"
 POLYGON = "esriGeometryPolygon"
 ENVELOPE = "esriGeometryEnvelope"
 
-ESRI_GEOMETRY_TYPES = (POINT, MULTIPOINT, POLYLINE, POLYGON, ENVELOPE)
-
 _BASE_WKB = {
     POINT: QgsWkbTypes.Type.Point,
     MULTIPOINT: QgsWkbTypes.Type.MultiPoint,

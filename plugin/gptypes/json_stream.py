@@ -33,7 +33,8 @@ _decode = json.JSONDecoder().raw_decode
 #: read (tests/benchmarks/RESULTS.md, target 3).
 _scan_once = json.scanner.make_scanner(json.JSONDecoder())
 
-Path = tuple  # keys and list indexes from the document root
+#: Where a node sits in the document: the keys and list indexes from the root down.
+JsonPath = tuple[str | int, ...]
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Node:
     #: for an object holding a streamed array: the array's key and its length
     stream_key: str | None = None
     stream_count: int = 0
-    path: Path = ()
+    path: JsonPath = ()
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,7 @@ def _array_values(buffer: TextBuffer) -> Iterator[Any]:
 
 
 def walk_text(
-    buffer: TextBuffer, rules: WalkRules, node: Node, target: Path | None
+    buffer: TextBuffer, rules: WalkRules, node: Node, target: JsonPath | None
 ) -> Iterator[Any]:
     """Walk the object at the read position into ``node``; yield the elements of
     the streamed array at ``target`` (others are only counted)."""
@@ -325,7 +326,7 @@ def walk_text(
             node.values[key] = buffer.value()
 
 
-def walk_object(obj: dict, rules: WalkRules, path: Path = ()) -> Node:
+def walk_object(obj: dict, rules: WalkRules, path: JsonPath = ()) -> Node:
     """The same Node tree for a document already in memory (nothing is copied)."""
     node = Node(path=path)
     for key, value in obj.items():
@@ -345,7 +346,7 @@ def walk_object(obj: dict, rules: WalkRules, path: Path = ()) -> Node:
     return node
 
 
-def resolve(obj: Any, path: Path) -> Any:
+def resolve(obj: Any, path: JsonPath) -> Any:
     """The value at ``path`` inside an in-memory document."""
     for step in path:
         obj = obj[step]

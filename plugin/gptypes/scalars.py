@@ -26,6 +26,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDateTime, Qt
 
+from ..i18n import translate
 from ..rest.model import GPParameter
 from . import filters
 from .base import (
@@ -164,12 +165,10 @@ class HiddenStringType(StringType):
         )
         definition.setMetadata({**definition.metadata(), "arcgis_gp_secret": True})
         definition = apply_common(definition, param)
-        definition.setHelp(
-            (param.description + "\n\n" if param.description else "")
-            + "Choose (or add) an authentication configuration holding the secret: its "
-            "password (Basic) or token (EsriToken) is sent. Only the configuration id "
-            "appears in the log and the history."
-        )
+        how = translate("Scalars", "Choose (or add) an authentication configuration holding "
+            "the secret: its password (Basic) or token (EsriToken) is sent. Only the "
+            "configuration id appears in the log and the history.")  # fmt: skip
+        definition.setHelp((param.description + "\n\n" if param.description else "") + how)
         return [definition]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
@@ -309,7 +308,12 @@ class DateType(GPTypeHandler):
             return OMIT
         moment = ctx.algorithm.parameterAsDateTime(ctx.parameters, param.name, ctx.context)
         if not moment.isValid():
-            raise bad_input(param, f"not a valid date and time: {ctx.parameters[param.name]!r}")
+            raise bad_input(
+                param,
+                translate("Scalars", "not a valid date and time: {value!r}").format(
+                    value=ctx.parameters[param.name]
+                ),
+            )
         return moment.toMSecsSinceEpoch()
 
     def output_definitions(self, param: GPParameter) -> list[Any]:
@@ -388,7 +392,7 @@ class UnitType(GPTypeHandler):
         apply_common(number, param)
         units = QgsProcessingParameterEnum(
             param.name + UNITS_SUFFIX,
-            f"{number.description()}: units",
+            translate("Scalars", "{name}: units").format(name=number.description()),
             self.units(param),
             allowMultiple=False,
             defaultValue=self.default_unit(param),
@@ -397,10 +401,9 @@ class UnitType(GPTypeHandler):
         # Next to its number and like it (required, optional, advanced): it always has a
         # default, so it never asks for more than the number does.
         units.setFlags(number.flags())
-        units.setHelp(
-            f"Unit of '{display_name(param)}' (Esri unit name); "
-            f"a run that gives none sends {self.default_unit(param)}."
-        )
+        how = translate("Scalars", "Unit of '{name}' (Esri unit name); a run that gives none "
+            "sends {unit}.")  # fmt: skip
+        units.setHelp(how.format(name=display_name(param), unit=self.default_unit(param)))
         units.setMetadata({**units.metadata(), "arcgis_gp": number.metadata()["arcgis_gp"]})
         return [number, units]
 
@@ -415,7 +418,10 @@ class UnitType(GPTypeHandler):
         allowed = self.units(param)
         if isinstance(raw, str) and raw not in allowed:
             raise bad_input(
-                param, f"unit {raw!r} is not one of this task's units: {', '.join(allowed)}"
+                param,
+                translate(
+                    "Scalars", "unit {raw!r} is not one of this task's units: {items}"
+                ).format(raw=raw, items=", ".join(allowed)),
             )
         unit = ctx.algorithm.parameterAsEnumString(ctx.parameters, unit_name, ctx.context)
         return {self.kind.value_key: amount, "units": unit}
@@ -482,7 +488,8 @@ class FieldType(GPTypeHandler):
         apply_common(definition, param)
         allowed = filters.list_items(param.filter, filters.FIELD)
         if allowed:
-            definition.setHelp(f"{definition.help()}\nField types: {', '.join(allowed)}".strip())
+            types = translate("Scalars", "Field types: {types}").format(types=", ".join(allowed))
+            definition.setHelp(f"{definition.help()}\n{types}".strip())
         return [definition]
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
@@ -495,7 +502,10 @@ class FieldType(GPTypeHandler):
             index = source.fields().lookupField(name) if source is not None else -1
             if index < 0:
                 raise bad_input(
-                    param, f"the layer given for {param.dependency} has no field {name!r}"
+                    param,
+                    translate(
+                        "Scalars", "the layer given for {dependency} has no field {name!r}"
+                    ).format(dependency=param.dependency, name=name),
                 )
             esri_type = esri_field_type(source.fields().at(index))
             _check_field_type(param, name, esri_type)
@@ -516,7 +526,12 @@ def _check_field_type(param: GPParameter, name: str, esri_type: str) -> None:
     families = filters.field_families(param.filter)
     if families and filters.field_family(esri_type) not in families:
         allowed = ", ".join(filters.list_items(param.filter, filters.FIELD))
-        raise bad_input(param, f"field {name!r} is {esri_type}; the task takes {allowed}")
+        raise bad_input(
+            param,
+            translate("Scalars", "field {name!r} is {esri_type}; the task takes {allowed}").format(
+                name=name, esri_type=esri_type, allowed=allowed
+            ),
+        )
 
 
 class SpatialReferenceType(GPTypeHandler):
@@ -541,7 +556,12 @@ class SpatialReferenceType(GPTypeHandler):
             ctx.parameters, param.name, ctx.context
         )
         if not crs.isValid():
-            raise bad_input(param, f"not a valid CRS: {ctx.parameters[param.name]!r}")
+            raise bad_input(
+                param,
+                translate("Scalars", "not a valid CRS: {value!r}").format(
+                    value=ctx.parameters[param.name]
+                ),
+            )
         return spatial_reference_from_crs(crs)
 
     def output_definitions(self, param: GPParameter) -> list[Any]:

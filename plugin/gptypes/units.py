@@ -57,8 +57,6 @@ TIME = UnitKind(
     "esriTimeUnitsSeconds",
 )  # fmt: skip
 
-UNIT_KINDS = {kind.gp_type: kind for kind in (LINEAR, AREAL, TIME)}
-
 
 def _bare(unit: str) -> str:
     """One key for a unit however it is written: ``esriSquareFeetUS``, ``SquareFootUS``,

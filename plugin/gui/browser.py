@@ -26,6 +26,7 @@ from qgis.PyQt.QtWidgets import QAction, QWidget
 
 from ..catalog_cache import CatalogCache
 from ..connections import SETTINGS_ORIGIN, Connection, load_connections
+from ..i18n import translate
 from ..icons import provider_icon
 from ..provider.algorithm import algorithm_name
 from ..provider.provider import PROVIDER_ID
@@ -94,8 +95,16 @@ class TaskItem(QgsDataItem):
 
     def actions(self, parent: QWidget) -> list[QAction]:
         return [
-            _action("Run…", parent, lambda: self.hooks.open_algorithm(self.algorithm_id)),
-            _action("Open Task Page in Web Browser", parent, lambda: _open_url(self.task.url)),
+            _action(
+                translate("Browser", "Run…"),
+                parent,
+                lambda: self.hooks.open_algorithm(self.algorithm_id),
+            ),
+            _action(
+                translate("Browser", "Open Task Page in Web Browser"),
+                parent,
+                lambda: _open_url(self.task.url),
+            ),
         ]
 
 
@@ -125,7 +134,11 @@ class ServiceItem(QgsDataCollectionItem):
 
     def actions(self, parent: QWidget) -> list[QAction]:
         return [
-            _action("Open Service Page in Web Browser", parent, lambda: _open_url(self.service.url))
+            _action(
+                translate("Browser", "Open Service Page in Web Browser"),
+                parent,
+                lambda: _open_url(self.service.url),
+            )
         ]
 
 
@@ -179,7 +192,12 @@ class ConnectionItem(QgsDataCollectionItem):
         catalog = self.cache.load(self.connection)
         if catalog is None:
             return [
-                _message_item(self, "Not fetched yet: use Refresh (right-click the connection)")
+                _message_item(
+                    self,
+                    translate(
+                        "Browser", "Not fetched yet: use Refresh (right-click the connection)"
+                    ),
+                )
             ]
         folders = sorted(
             {s.path.rsplit("/", 1)[0] for s in catalog.services if "/" in s.path}, key=str.lower
@@ -192,14 +210,18 @@ class ConnectionItem(QgsDataCollectionItem):
 
     def actions(self, parent: QWidget) -> list[QAction]:
         actions = [
-            _action("Refresh", parent, self.hooks.refresh),
-            _action("Open Services Page in Web Browser", parent, self._open_page),
+            _action(translate("Browser", "Refresh"), parent, self.hooks.refresh),
+            _action(
+                translate("Browser", "Open Services Page in Web Browser"), parent, self._open_page
+            ),
         ]
         if self.connection.source == SETTINGS_ORIGIN:
             actions.insert(
                 1,
                 _action(
-                    "Edit Connection…", parent, lambda: self.hooks.edit_connection(self.connection)
+                    translate("Browser", "Edit Connection…"),
+                    parent,
+                    lambda: self.hooks.edit_connection(self.connection),
                 ),
             )
         return actions
@@ -224,7 +246,7 @@ class RootItem(QgsDataCollectionItem):
         hooks: BrowserHooks,
         notes: Callable[[], dict[str, str]],
     ) -> None:
-        super().__init__(None, ROOT_NAME, ROOT_PATH, PROVIDER_ID)
+        super().__init__(None, translate("Browser", "ArcGIS GP Services"), ROOT_PATH, PROVIDER_ID)
         self.cache = cache
         self.hooks = hooks
         self.notes = notes
@@ -240,8 +262,10 @@ class RootItem(QgsDataCollectionItem):
 
     def actions(self, parent: QWidget) -> list[QAction]:
         return [
-            _action("Manage Connections…", parent, self.hooks.manage_connections),
-            _action("Refresh", parent, self.hooks.refresh),
+            _action(
+                translate("Browser", "Manage Connections…"), parent, self.hooks.manage_connections
+            ),
+            _action(translate("Browser", "Refresh"), parent, self.hooks.refresh),
         ]
 
 

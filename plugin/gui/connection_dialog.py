@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..clients import new_client
 from ..connections import DEFAULT_TIMEOUT_S, Connection, ConnectionConfigError, validate
+from ..i18n import translate
 from ..rest.catalog import crawl_catalog
 from ..rest.errors import ArcGisError
 
@@ -35,7 +36,10 @@ class ConnectionTestTask(QgsTask):
     """Crawls a connection off the main thread and reports one line of text."""
 
     def __init__(self, connection: Connection) -> None:
-        super().__init__(f"Testing {connection.name}", QgsTask.Flag.CanCancel)
+        super().__init__(
+            translate("ConnectionDialog", "Testing {name}").format(name=connection.name),
+            QgsTask.Flag.CanCancel,
+        )
         self.connection = connection
         self.ok = False
         self.summary = ""
@@ -48,9 +52,11 @@ class ConnectionTestTask(QgsTask):
             self.summary = str(error)
             return True
         self.ok = True
-        self.summary = f"OK: {len(catalog.services)} GP services, {len(catalog.tasks)} tasks"
+        self.summary = translate("ConnectionDialog", "OK: {services} GP services, {tasks} tasks")
+        self.summary = self.summary.format(services=len(catalog.services), tasks=len(catalog.tasks))
         if catalog.failures:
-            self.summary += f" ({len(catalog.failures)} services could not be read)"
+            unread = translate("ConnectionDialog", "({count} services could not be read)")
+            self.summary += " " + unread.format(count=len(catalog.failures))
         return True
 
 
@@ -68,39 +74,43 @@ class ConnectionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(
-            "Edit GP Server Connection" if connection else "New GP Server Connection"
+            translate("ConnectionDialog", "Edit GP Server Connection")
+            if connection
+            else translate("ConnectionDialog", "New GP Server Connection")
         )
         self.setObjectName("ArcGisGpConnectionDialog")
         self._taken = {name.lower() for name in taken_names}
         self._test_task: ConnectionTestTask | None = None
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. County GIS")
+        self.name_edit.setPlaceholderText(translate("ConnectionDialog", "e.g. County GIS"))
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://host/arcgis/rest/services")
-        self.url_edit.setToolTip(
-            "A services directory, a folder, a GPServer or a task URL; it may be pasted "
-            "straight from a browser."
-        )
+        self.url_edit.setToolTip(translate("ConnectionDialog", "A services directory, a folder, "
+            "a GPServer or a task URL; it may be pasted straight from a browser."))  # fmt: skip
         self.auth_select = QgsAuthConfigSelect(self)
         self.referer_edit = QLineEdit()
-        self.referer_edit.setPlaceholderText("optional, for tokens bound to a referer")
+        self.referer_edit.setPlaceholderText(
+            translate("ConnectionDialog", "optional, for tokens bound to a referer")
+        )
         self.timeout_spin = QSpinBox()
         self.timeout_spin.setRange(1, 3600)
         self.timeout_spin.setSuffix(" s")
-        self.allow_http_check = QCheckBox("Allow passwords over plain http (trusted networks only)")
-        self.test_button = QPushButton("Test Connection")
+        self.allow_http_check = QCheckBox(
+            translate("ConnectionDialog", "Allow passwords over plain http (trusted networks only)")
+        )
+        self.test_button = QPushButton(translate("ConnectionDialog", "Test Connection"))
         self.test_button.clicked.connect(self.start_test)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setObjectName("status")
 
         form = QFormLayout()
-        form.addRow("Name", self.name_edit)
-        form.addRow("URL", self.url_edit)
-        form.addRow("Authentication", self.auth_select)
-        form.addRow("Referer", self.referer_edit)
-        form.addRow("Timeout", self.timeout_spin)
+        form.addRow(translate("ConnectionDialog", "Name"), self.name_edit)
+        form.addRow(translate("ConnectionDialog", "URL"), self.url_edit)
+        form.addRow(translate("ConnectionDialog", "Authentication"), self.auth_select)
+        form.addRow(translate("ConnectionDialog", "Referer"), self.referer_edit)
+        form.addRow(translate("ConnectionDialog", "Timeout"), self.timeout_spin)
         form.addRow("", self.allow_http_check)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -153,7 +163,12 @@ class ConnectionDialog(QDialog):
         if connection.name.lower() != self._base.name.lower() and (
             connection.name.lower() in self._taken
         ):
-            self._show(False, f"A connection named '{connection.name}' exists already.")
+            self._show(
+                False,
+                translate("ConnectionDialog", "A connection named '{name}' exists already.").format(
+                    name=connection.name
+                ),
+            )
             return
         super().accept()
 
@@ -166,7 +181,7 @@ class ConnectionDialog(QDialog):
             return
         if self._test_task is not None:
             return
-        self._show(True, "Testing…")
+        self._show(True, translate("ConnectionDialog", "Testing…"))
         self.test_button.setEnabled(False)
         task = ConnectionTestTask(connection)
         task.taskCompleted.connect(lambda: self._test_done(task))
@@ -177,7 +192,7 @@ class ConnectionDialog(QDialog):
     def _test_done(self, task: ConnectionTestTask) -> None:
         self._test_task = None
         self.test_button.setEnabled(True)
-        text = task.summary or "The test was cancelled."
+        text = task.summary or translate("ConnectionDialog", "The test was cancelled.")
         self._show(task.ok, text)
         self.testFinished.emit(task.ok, text)
 

@@ -38,6 +38,7 @@ from ..connections import (
     save_connection,
     update_connection,
 )
+from ..i18n import translate
 from ..qgis_arcgis_connections import ImportCandidate, qgis_arcgis_connections
 from .connection_dialog import ConnectionDialog
 
@@ -88,23 +89,31 @@ class ConnectionManagerDialog(QDialog):
         choose: Callable[..., list[int] | None] = checked_choice,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("ArcGIS GP Server Connections")
+        self.setWindowTitle(translate("ConnectionManager", "ArcGIS GP Server Connections"))
         self.setObjectName("ArcGisGpConnectionManager")
         self._choose = choose
         self.listing = QTreeWidget()
         self.listing.setRootIsDecorated(False)
-        self.listing.setHeaderLabels(["Name", "URL", "Stored in"])
+        self.listing.setHeaderLabels(
+            [
+                translate("ConnectionManager", "Name"),
+                translate("ConnectionManager", "URL"),
+                translate("ConnectionManager", "Stored in"),
+            ]
+        )
         self.listing.setColumnWidth(0, 130)
         self.listing.setColumnWidth(1, 310)
         self.listing.itemDoubleClicked.connect(lambda *_: self.edit_selected())
         self.listing.currentItemChanged.connect(lambda *_: self._update_buttons())
-        self.add_button = QPushButton("New…")
-        self.edit_button = QPushButton("Edit…")
-        self.remove_button = QPushButton("Remove")
-        self.import_button = QPushButton("Import YAML…")
-        self.export_button = QPushButton("Export YAML…")
-        self.qgis_button = QPushButton("Import from QGIS…")
-        self.qgis_button.setToolTip("Copy QGIS's 'ArcGIS REST Server' connections")
+        self.add_button = QPushButton(translate("ConnectionManager", "New…"))
+        self.edit_button = QPushButton(translate("ConnectionManager", "Edit…"))
+        self.remove_button = QPushButton(translate("ConnectionManager", "Remove"))
+        self.import_button = QPushButton(translate("ConnectionManager", "Import YAML…"))
+        self.export_button = QPushButton(translate("ConnectionManager", "Export YAML…"))
+        self.qgis_button = QPushButton(translate("ConnectionManager", "Import from QGIS…"))
+        self.qgis_button.setToolTip(
+            translate("ConnectionManager", "Copy QGIS's 'ArcGIS REST Server' connections")
+        )
         self.add_button.clicked.connect(self.add_connection)
         self.edit_button.clicked.connect(self.edit_selected)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -140,7 +149,9 @@ class ConnectionManagerDialog(QDialog):
         self.listing.clear()
         for connection in sorted(load_connections(), key=lambda c: c.name.lower()):
             where = (
-                "QGIS settings" if self._editable(connection) else "connections file (read-only)"
+                translate("ConnectionManager", "QGIS settings")
+                if self._editable(connection)
+                else translate("ConnectionManager", "connections file (read-only)")
             )
             item = QTreeWidgetItem([connection.name, connection.url, where])
             item.setData(0, ROLE_CONNECTION, connection)
@@ -211,11 +222,13 @@ class ConnectionManagerDialog(QDialog):
         connection = self.selected()
         if not self._editable(connection):
             return
+        question = translate("ConnectionManager", "Remove the connection '{name}'? Its "
+            "algorithms disappear from the Processing toolbox; the authentication "
+            "configuration stays in QGIS.")  # fmt: skip
         answer = QMessageBox.question(
             self,
-            "Remove Connection",
-            f"Remove the connection '{connection.name}'? Its algorithms disappear from the "
-            "Processing toolbox; the authentication configuration stays in QGIS.",
+            translate("ConnectionManager", "Remove Connection"),
+            question.format(name=connection.name),
         )
         if answer == QMessageBox.StandardButton.Yes:
             remove_connection(connection.name)
@@ -225,14 +238,19 @@ class ConnectionManagerDialog(QDialog):
         """Save the connections of a YAML file in settings; returns how many."""
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Import Connections", "", "YAML (*.yaml *.yml)"
+                self,
+                translate("ConnectionManager", "Import Connections"),
+                "",
+                "YAML (*.yaml *.yml)",
             )
         if not path:
             return 0
         try:
             connections = connections_from_file(path)
         except ConnectionConfigError as error:
-            QMessageBox.warning(self, "Import Connections", str(error))
+            QMessageBox.warning(
+                self, translate("ConnectionManager", "Import Connections"), str(error)
+            )
             return 0
         for connection in connections:
             save_connection(connection)
@@ -243,7 +261,10 @@ class ConnectionManagerDialog(QDialog):
         """Write every listed connection to a YAML file; returns how many."""
         if not path:
             path, _ = QFileDialog.getSaveFileName(
-                self, "Export Connections", "arcgis_gp_connections.yaml", "YAML (*.yaml *.yml)"
+                self,
+                translate("ConnectionManager", "Export Connections"),
+                "arcgis_gp_connections.yaml",
+                "YAML (*.yaml *.yml)",
             )
         if not path:
             return 0
@@ -257,18 +278,19 @@ class ConnectionManagerDialog(QDialog):
         candidates: list[ImportCandidate] = qgis_arcgis_connections()
         if not candidates:
             QMessageBox.information(
-                self, "Import from QGIS", "QGIS has no ArcGIS REST Server connections."
+                self,
+                translate("ConnectionManager", "Import from QGIS"),
+                translate("ConnectionManager", "QGIS has no ArcGIS REST Server connections."),
             )
             return 0
         labels = [
             f"{c.connection.name}    {c.connection.url}" + (f"\n    {c.note}" if c.note else "")
             for c in candidates
         ]
+        question = translate("ConnectionManager", "GP services are looked for on these "
+            "ArcGIS REST Server connections:")  # fmt: skip
         chosen = self._choose(
-            "Import from QGIS",
-            "GP services are looked for on these ArcGIS REST Server connections:",
-            labels,
-            self,
+            translate("ConnectionManager", "Import from QGIS"), question, labels, self
         )
         if not chosen:
             return 0

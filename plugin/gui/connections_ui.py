@@ -17,13 +17,12 @@ from qgis.PyQt.QtWidgets import QAction, QDialog
 
 from ..clients import forget_clients
 from ..connections import Connection, connections_from_settings, update_connection
+from ..i18n import translate
 from ..icons import plugin_icon
 from ..provider.provider import ArcGisGpProvider
 from .browser import BrowserHooks, GpDataItemProvider
 from .connection_dialog import ConnectionDialog
 from .connection_manager import ConnectionManagerDialog
-
-MENU = "&ArcGIS GP Services"
 
 
 def _toolbox_action(name: str, slot: Any) -> Any:
@@ -51,17 +50,22 @@ class ConnectionsUi:
         self.browser: GpDataItemProvider | None = None
         self._toolbox_actions: list[Any] = []
         self._open_dialogs: list[Any] = []
+        #: The Web menu's entry (translated once: removing needs the name it was added as).
+        self.menu = translate("ConnectionsUi", "&ArcGIS GP Services")
 
     def setup(self) -> None:
-        manage = QAction(plugin_icon(), "Manage Connections…")
+        manage = QAction(plugin_icon(), translate("ConnectionsUi", "Manage Connections…"))
         manage.setObjectName("arcgis_gp_manage_connections")
         manage.triggered.connect(lambda _checked=False: self.manage_connections())
-        refresh = QAction(QgsApplication.getThemeIcon("/mActionRefresh.svg"), "Refresh GP Services")
+        refresh = QAction(
+            QgsApplication.getThemeIcon("/mActionRefresh.svg"),
+            translate("ConnectionsUi", "Refresh GP Services"),
+        )
         refresh.setObjectName("arcgis_gp_refresh")
         refresh.triggered.connect(lambda _checked=False: self.refresh())
         self.actions = [manage, refresh]
         for action in self.actions:
-            self.iface.addPluginToWebMenu(MENU, action)
+            self.iface.addPluginToWebMenu(self.menu, action)
         hooks = BrowserHooks(
             refresh=self.refresh,
             manage_connections=self.manage_connections,
@@ -75,7 +79,7 @@ class ConnectionsUi:
 
     def teardown(self) -> None:
         for action in self.actions:
-            self.iface.removePluginWebMenu(MENU, action)
+            self.iface.removePluginWebMenu(self.menu, action)
         self.actions = []
         if self.browser is not None:
             QgsApplication.dataItemProviderRegistry().removeProvider(self.browser)  # deletes it
@@ -97,8 +101,10 @@ class ConnectionsUi:
         except ImportError:  # Processing plugin disabled
             return
         self._toolbox_actions = [
-            _toolbox_action("Manage Connections…", self.manage_connections),
-            _toolbox_action("Refresh GP Services", self.refresh),
+            _toolbox_action(
+                translate("ConnectionsUi", "Manage Connections…"), self.manage_connections
+            ),
+            _toolbox_action(translate("ConnectionsUi", "Refresh GP Services"), self.refresh),
         ]
         ProviderActions.registerProviderActions(self.provider, self._toolbox_actions)
 
@@ -145,8 +151,10 @@ class ConnectionsUi:
         dialog = processing.createAlgorithmDialog(algorithm_id)
         if dialog is None:
             self.iface.messageBar().pushWarning(
-                "ArcGIS GP Services",
-                f"{algorithm_id} is not loaded yet; refresh the GP services.",
+                translate("ConnectionsUi", "ArcGIS GP Services"),
+                translate(
+                    "ConnectionsUi", "{algorithm} is not loaded yet; refresh the GP services."
+                ).format(algorithm=algorithm_id),
             )
             return None
         self._open_dialogs = [d for d in self._open_dialogs if d.isVisible()] + [dialog]

@@ -27,10 +27,25 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..i18n import translate
 from ..jobs.manager import JobManager
 from ..jobs.model import JobRecord, JobState, format_elapsed
 
 COLUMNS = ("Task", "State", "Elapsed", "Submitted", "Connection", "Job id")
+
+
+def column_titles() -> tuple[str, ...]:
+    """The table's headers, in the user's language (``COLUMNS`` in English)."""
+    return (
+        translate("JobsPanel", "Task"),
+        translate("JobsPanel", "State"),
+        translate("JobsPanel", "Elapsed"),
+        translate("JobsPanel", "Submitted"),
+        translate("JobsPanel", "Connection"),
+        translate("JobsPanel", "Job id"),
+    )
+
+
 TASK, STATE, ELAPSED, SUBMITTED, CONNECTION, JOB_ID = range(len(COLUMNS))
 
 #: State colours: the dot before the state's name.
@@ -62,14 +77,16 @@ class JobsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return column_titles()[section]
         return None
 
     def state_text(self, record: JobRecord) -> str:
         if record.state is JobState.RUNNING:
             status = record.server_status.replace("esriJob", "") or "Submitted"
-            watched = "" if self.manager.is_watched(record.job_id) else ", not watched"
-            return f"running ({status}{watched})"
+            if self.manager.is_watched(record.job_id):
+                return translate("JobsPanel", "running ({status})").format(status=status)
+            text = translate("JobsPanel", "running ({status}, not watched)")
+            return text.format(status=status)
         return record.state.label
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -137,36 +154,48 @@ class JobsModel(QAbstractTableModel):
 
 def describe(record: JobRecord) -> str:
     """The details pane: times, problem, outputs, inputs (as recorded), messages."""
-    lines = [f"Job {record.job_id} — {record.task_url}"]
+    lines = [
+        translate("JobsPanel", "Job {job_id} — {url}").format(
+            job_id=record.job_id, url=record.task_url
+        )
+    ]
+    state = translate("JobsPanel", "State: {state} ({status}); elapsed {elapsed}").format(
+        state=record.state.label,
+        status=record.server_status or translate("JobsPanel", "no status yet"),
+        elapsed=format_elapsed(record.elapsed()),
+    )
     lines.append(
-        f"State: {record.state.label} ({record.server_status or 'no status yet'}); "
-        f"elapsed {format_elapsed(record.elapsed())}"
-        + ("; run in background" if record.background else "")
+        state + (translate("JobsPanel", "; run in background") if record.background else "")
     )
     if record.rerun_of:
-        lines.append(f"Re-run of job {record.rerun_of}")
+        lines.append(
+            translate("JobsPanel", "Re-run of job {job_id}").format(job_id=record.rerun_of)
+        )
     if record.error:
-        lines.append(f"Problem: {record.error}")
+        lines.append(translate("JobsPanel", "Problem: {error}").format(error=record.error))
     if record.cut_outputs:
-        lines.append(f"Exceeds the transfer limit: {', '.join(record.cut_outputs)}")
+        limit = translate("JobsPanel", "Exceeds the transfer limit: {outputs}")
+        lines.append(limit.format(outputs=", ".join(record.cut_outputs)))
     if record.outputs:
-        lines.append("Outputs:")
+        lines.append(translate("JobsPanel", "Outputs:"))
         lines += [f"  {name} = {value}" for name, value in record.outputs.items()]
     if record.destinations:
-        lines.append("Destinations:")
+        lines.append(translate("JobsPanel", "Destinations:"))
         lines += [f"  {name} → {d.get('sink')}" for name, d in record.destinations.items()]
     if record.inputs:
-        lines.append("Inputs:")
+        lines.append(translate("JobsPanel", "Inputs:"))
         for name, value in record.inputs.items():
             if isinstance(value, dict) and "$rawjson" in value:
-                text = f"<{len(value['$rawjson'])} characters of JSON>"
+                text = translate("JobsPanel", "<{count} characters of JSON>").format(
+                    count=len(value["$rawjson"])
+                )
             elif isinstance(value, dict) and "$redacted" in value:
-                text = "<secret, not kept>"
+                text = translate("JobsPanel", "<secret, not kept>")
             else:
                 text = json.dumps(value, ensure_ascii=False)[:200]
             lines.append(f"  {name} = {text}")
     if record.messages:
-        lines.append("Messages:")
+        lines.append(translate("JobsPanel", "Messages:"))
         for message in record.messages:
             kind = message.get("type", "").replace("esriJobMessageType", "")
             lines.append(f"  [{kind}] {message.get('description', '')}")
@@ -177,7 +206,7 @@ class JobsPanel(QgsDockWidget):
     """The GP Jobs dock widget."""
 
     def __init__(self, manager: JobManager, iface: Any = None, parent: Any = None) -> None:
-        super().__init__("GP Jobs", parent)
+        super().__init__(translate("JobsPanel", "GP Jobs"), parent)
         self.setObjectName("ArcGisGpJobsPanel")
         self.manager = manager
         self.iface = iface
@@ -197,23 +226,53 @@ class JobsPanel(QgsDockWidget):
 
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        self.details.setPlaceholderText("Select a job to see its messages.")
+        self.details.setPlaceholderText(translate("JobsPanel", "Select a job to see its messages."))
 
         self.toolbar = QToolBar()
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, tip, icon, slot in (
-            ("cancel", "Cancel", "Cancel the job on the server", "mTaskCancel", manager.cancel),
-            ("get_data", "Get Data", "Fetch the results again", "mActionRefresh", manager.get_data),
+            (
+                "cancel",
+                translate("JobsPanel", "Cancel"),
+                translate("JobsPanel", "Cancel the job on the server"),
+                "mTaskCancel",
+                manager.cancel,
+            ),
+            (
+                "get_data",
+                translate("JobsPanel", "Get Data"),
+                translate("JobsPanel", "Fetch the results again"),
+                "mActionRefresh",
+                manager.get_data,
+            ),
             (
                 "add_server_layer",
-                "Add Server Layer",
-                "Add the job's result map service layer",
+                translate("JobsPanel", "Add Server Layer"),
+                translate("JobsPanel", "Add the job's result map service layer"),
                 "mActionAddAmsLayer",
                 manager.add_server_layer,
             ),
-            ("rerun", "Re-run", "Submit the same inputs again", "mActionStart", manager.rerun),
-            ("copy_id", "Copy Job ID", "Copy the job id", "mActionEditCopy", self.copy_job_id),
-            ("remove", "Remove", "Forget this job", "mActionDeleteSelected", manager.remove),
+            (
+                "rerun",
+                translate("JobsPanel", "Re-run"),
+                translate("JobsPanel", "Submit the same inputs again"),
+                "mActionStart",
+                manager.rerun,
+            ),
+            (
+                "copy_id",
+                translate("JobsPanel", "Copy Job ID"),
+                translate("JobsPanel", "Copy the job id"),
+                "mActionEditCopy",
+                self.copy_job_id,
+            ),
+            (
+                "remove",
+                translate("JobsPanel", "Remove"),
+                translate("JobsPanel", "Forget this job"),
+                "mActionDeleteSelected",
+                manager.remove,
+            ),
         ):
             action = QAction(QgsApplication.getThemeIcon(f"/{icon}.svg"), text, self)
             action.setToolTip(tip)
@@ -300,4 +359,6 @@ class JobsPanel(QgsDockWidget):
 
     def _notice(self, text: str, level: int) -> None:
         if self.iface is not None:
-            self.iface.messageBar().pushMessage("ArcGIS GP", text, Qgis.MessageLevel(level), 8)
+            self.iface.messageBar().pushMessage(
+                translate("JobsPanel", "ArcGIS GP"), text, Qgis.MessageLevel(level), 8
+            )

@@ -21,6 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, Qt, pyqtSignal
 
+from ..i18n import translate
 from ..provider.algorithm import GPTaskAlgorithm
 from ..provider.job_hooks import job_listener, set_job_listener
 from .loading import load_outputs
@@ -39,12 +40,18 @@ INFO, SUCCESS, WARNING = (
     int(Qgis.MessageLevel.Warning),
 )
 
-_FAILURE_WORDS = {
-    JobState.FAILED: "failed",
-    JobState.CANCELLED: "was cancelled",
-    JobState.TIMED_OUT: "timed out on the server",
-    JobState.EXPIRED: "is no longer known to the server (expired)",
-}
+#: The job states that end a watch without results.
+_FAILURES = (JobState.FAILED, JobState.CANCELLED, JobState.TIMED_OUT, JobState.EXPIRED)
+
+
+def _failure_words(state: JobState) -> str:
+    """How the notice says what happened to a job (translated when it is shown)."""
+    return {
+        JobState.FAILED: translate("JobManager", "failed"),
+        JobState.CANCELLED: translate("JobManager", "was cancelled"),
+        JobState.TIMED_OUT: translate("JobManager", "timed out on the server"),
+        JobState.EXPIRED: translate("JobManager", "is no longer known to the server (expired)"),
+    }[state]
 
 
 _active: JobManager | None = None
@@ -168,10 +175,11 @@ class JobManager(QObject):
     def _algorithm_or_notice(self, record: JobRecord) -> GPTaskAlgorithm | None:
         algorithm = self.algorithm_for(record)
         if algorithm is None:
+            missing = translate("JobManager", "the algorithm {algorithm} is not available (is "
+                "the connection '{connection}' still configured?)")  # fmt: skip
             self._note(
                 record,
-                f"the algorithm {record.algorithm_id} is not available (is the connection "
-                f"'{record.connection}' still configured?)",
+                missing.format(algorithm=record.algorithm_id, connection=record.connection),
                 WARNING,
             )
         return algorithm
@@ -210,17 +218,22 @@ class JobManager(QObject):
         if record is not None and not task.feedback.detached:
             if ok:
                 names = load_outputs(task.context, record)
-                text = f"GP job {record.job_id} ({record.task_name}) finished"
+                text = translate("JobManager", "GP job {job_id} ({task}) finished")
+                text = text.format(job_id=record.job_id, task=record.task_name)
                 if names:
-                    text += ": loaded " + ", ".join(names)
+                    loaded = translate("JobManager", ": loaded {layers}")
+                    text += loaded.format(layers=", ".join(names))
                 if record.state is JobState.TRANSFER_LIMIT:
-                    text += f"; {', '.join(record.cut_outputs)} exceeds the transfer limit"
+                    cut = translate("JobManager", "; {outputs} exceeds the transfer limit")
+                    text += cut.format(outputs=", ".join(record.cut_outputs))
                 self.notice.emit(text, WARNING if record.cut_outputs else SUCCESS)
                 self.resultsLoaded.emit(record.job_id, names)
-            elif record.state in _FAILURE_WORDS:
-                self._note(record, _FAILURE_WORDS[record.state], WARNING, record.error)
+            elif record.state in _FAILURES:
+                self._note(record, _failure_words(record.state), WARNING, record.error)
             elif record.error:
-                self._note(record, "could not be fetched", WARNING, record.error)
+                self._note(
+                    record, translate("JobManager", "could not be fetched"), WARNING, record.error
+                )
         self.jobChanged.emit(task.job_id)
         self.watchEnded.emit(task.job_id)
 
@@ -237,7 +250,11 @@ class JobManager(QObject):
         if record is None:
             return False
         if record.state is JobState.EXPIRED:
-            self._note(record, "has expired on the server: its results are gone", WARNING)
+            self._note(
+                record,
+                translate("JobManager", "has expired on the server: its results are gone"),
+                WARNING,
+            )
             return False
         return self.watch(job_id)
 
@@ -250,10 +267,17 @@ class JobManager(QObject):
 
         def done(layer: QgsMapLayer | None, problem: str) -> None:
             if layer is None:
-                self._note(record, "has no result map service layer", WARNING, problem)
+                self._note(
+                    record,
+                    translate("JobManager", "has no result map service layer"),
+                    WARNING,
+                    problem,
+                )
                 return
             self._project().addMapLayer(layer)
-            self.notice.emit(f"Added {layer.name()}", SUCCESS)
+            self.notice.emit(
+                translate("JobManager", "Added {layer}").format(layer=layer.name()), SUCCESS
+            )
             self.resultsLoaded.emit(record.job_id, [layer.name()])
 
         self._run(ServerLayerTask(algorithm, record, done))
@@ -268,9 +292,10 @@ class JobManager(QObject):
 
         def done(new_job_id: str, problem: str) -> None:
             if not new_job_id:
-                self._note(record, "could not be re-run", WARNING, problem)
+                self._note(record, translate("JobManager", "could not be re-run"), WARNING, problem)
                 return
-            self.notice.emit(f"GP job {job_id} re-run as job {new_job_id}", INFO)
+            rerun = translate("JobManager", "GP job {job_id} re-run as job {new_job_id}")
+            self.notice.emit(rerun.format(job_id=job_id, new_job_id=new_job_id), INFO)
             self.watch(new_job_id)
 
         self._run(ResubmitTask(algorithm, record, self.recorder, done))
@@ -306,7 +331,8 @@ class JobManager(QObject):
         QgsApplication.taskManager().addTask(task)
 
     def _note(self, record: JobRecord, what: str, level: int, detail: str = "") -> None:
-        text = f"GP job {record.job_id} ({record.task_name}) {what}"
+        text = translate("JobManager", "GP job {job_id} ({task}) {what}")
+        text = text.format(job_id=record.job_id, task=record.task_name, what=what)
         if detail:
             text += f": {detail}"
         self.notice.emit(text, level)

@@ -11,6 +11,8 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from ..i18n import translate
+
 
 class JobState(enum.Enum):
     """Where a job is, as the user sees it."""
@@ -31,7 +33,7 @@ class JobState(enum.Enum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self]
+        return _labels()[self]
 
     @property
     def is_final(self) -> bool:
@@ -44,16 +46,19 @@ class JobState(enum.Enum):
         return self in (JobState.ON_SERVER, JobState.DOWNLOADED, JobState.TRANSFER_LIMIT)
 
 
-_LABELS = {
-    JobState.RUNNING: "running",
-    JobState.ON_SERVER: "on server",
-    JobState.DOWNLOADED: "downloaded",
-    JobState.TRANSFER_LIMIT: "exceeds transfer limit",
-    JobState.FAILED: "failed",
-    JobState.CANCELLED: "cancelled",
-    JobState.TIMED_OUT: "timed out on server",
-    JobState.EXPIRED: "expired on server",
-}
+def _labels() -> dict[JobState, str]:
+    """What the jobs panel shows for each state (translated when it is asked)."""
+    return {
+        JobState.RUNNING: translate("JobState", "running"),
+        JobState.ON_SERVER: translate("JobState", "on server"),
+        JobState.DOWNLOADED: translate("JobState", "downloaded"),
+        JobState.TRANSFER_LIMIT: translate("JobState", "exceeds transfer limit"),
+        JobState.FAILED: translate("JobState", "failed"),
+        JobState.CANCELLED: translate("JobState", "cancelled"),
+        JobState.TIMED_OUT: translate("JobState", "timed out on server"),
+        JobState.EXPIRED: translate("JobState", "expired on server"),
+    }
+
 
 #: Messages kept per job (the newest); GP tools can write thousands.
 MAX_MESSAGES = 500

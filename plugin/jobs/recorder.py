@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+from ..i18n import translate
 from ..provider.job_hooks import JobListener, JobSubmission
 from ..rest.errors import (
     ArcGisError,
@@ -108,7 +109,9 @@ class StoreRecorder(JobListener):
                 fresh = [m for m in error.messages if (m.type.value, m.description) not in seen]
                 record.add_messages(_message_dicts(fresh))
             if state is None:
-                record.error = f"Not watched any more: {error}"
+                record.error = translate("Recorder", "Not watched any more: {error}").format(
+                    error=error
+                )
                 return
             record.state = state
             record.error = "" if error is None else str(error)
@@ -139,6 +142,7 @@ class StoreRecorder(JobListener):
                 JobState.EXPIRED if isinstance(error, JobExpiredError) else JobState.ON_SERVER
             )
             record.fetch_pending = False
-            record.error = f"Fetching the results failed: {error}"
+            failed = translate("Recorder", "Fetching the results failed: {error}")
+            record.error = failed.format(error=error)
 
         self._update(job_id, change)

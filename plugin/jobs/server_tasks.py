@@ -16,6 +16,7 @@ from typing import Callable
 from qgis.core import QgsApplication, QgsMapLayer, QgsTask
 
 from ..clients import client_for
+from ..i18n import translate
 from ..provider.algorithm import GPTaskAlgorithm
 from ..provider.job_hooks import Destination, JobSubmission, replay_inputs, tag_layer
 from ..provider.result_map_service import ResultMapService
@@ -34,7 +35,8 @@ class ServerLayerTask(QgsTask):
         record: JobRecord,
         done: Callable[[QgsMapLayer | None, str], None],
     ) -> None:
-        super().__init__(f"Result map service of GP job {record.job_id}", QgsTask.Flag.CanCancel)
+        title = translate("ServerTasks", "Result map service of GP job {job_id}")
+        super().__init__(title.format(job_id=record.job_id), QgsTask.Flag.CanCancel)
         self.algorithm = algorithm
         self.record = record
         self.done = done
@@ -76,7 +78,8 @@ class ResubmitTask(QgsTask):
         recorder: StoreRecorder,
         done: Callable[[str, str], None],
     ) -> None:
-        super().__init__(f"Re-running GP job {record.job_id}", QgsTask.Flag.CanCancel)
+        title = translate("ServerTasks", "Re-running GP job {job_id}")
+        super().__init__(title.format(job_id=record.job_id), QgsTask.Flag.CanCancel)
         self.algorithm = algorithm
         self.record = record
         self.recorder = recorder
@@ -140,7 +143,9 @@ class ExpiryCheckTask(QgsTask):
         jobs: list[tuple[JobRecord, GPTaskAlgorithm]],
         recorder: StoreRecorder,
     ) -> None:
-        super().__init__("Checking GP jobs on their servers", QgsTask.Flag.CanCancel)
+        super().__init__(
+            translate("ServerTasks", "Checking GP jobs on their servers"), QgsTask.Flag.CanCancel
+        )
         self.jobs = jobs
         self.recorder = recorder
         self.expired: list[str] = []

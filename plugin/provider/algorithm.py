@@ -30,6 +30,7 @@ from ..gptypes.categories import in_category_order
 from ..gptypes.compat import FLAG_HIDDEN
 from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import GP_TYPES, handler_for, is_known
+from ..i18n import translate
 from ..icons import provider_icon
 from ..rest.model import GPParameter, GPService, GPTask
 from .environment import is_spatial, run_parameters
@@ -53,25 +54,27 @@ def _job_parameters() -> tuple[QgsProcessingParameterDefinition, ...]:
     """The parameters every asynchronous task has, built once and cloned per algorithm.
 
     Cloning (a C++ copy) costs a fraction of building and configuring them in Python,
-    and QGIS builds every algorithm at start-up (issue 10). In order: add the result
+    and QGIS builds every algorithm at start-up, where time is short. In order: add the result
     map layer (services with one), run in background, and the hidden "fetch job" id.
     """
     add_layer = QgsProcessingParameterBoolean(
-        ADD_RESULT_MAP_LAYER, "Add the result map service layer", defaultValue=True
+        ADD_RESULT_MAP_LAYER, translate("Algorithm", "Add the result map service layer"), True
     )
-    add_layer.setHelp(
-        "Adds the job's result map service (…/MapServer/jobs/<jobId>) to the project."
-    )
+    add_layer.setHelp(translate("Algorithm", "Adds the job's result map service "
+        "(…/MapServer/jobs/<jobId>) to the project."))  # fmt: skip
     background = QgsProcessingParameterBoolean(
-        RUN_IN_BACKGROUND, "Run in background (results load when the job ends)", False
+        RUN_IN_BACKGROUND,
+        translate("Algorithm", "Run in background (results load when the job ends)"),
+        False,
     )
-    background.setHelp(
-        "Submits the job and returns its id at once, leaving QGIS free. The job is listed "
-        "in the GP Jobs panel, watched even after QGIS restarts, and its outputs are "
-        "fetched and loaded when it succeeds."
+    background.setHelp(translate("Algorithm", "Submits the job and returns its id at once, "
+        "leaving QGIS free. The job is listed in the GP Jobs panel, watched even after QGIS "
+        "restarts, and its outputs are fetched and loaded when it succeeds."))  # fmt: skip
+    fetch = QgsProcessingParameterString(
+        FETCH_JOB_ID, translate("Algorithm", "Fetch the results of job"), optional=True
     )
-    fetch = QgsProcessingParameterString(FETCH_JOB_ID, "Fetch the results of job", optional=True)
-    fetch.setHelp("Instead of submitting, wait for this existing job and fetch its outputs.")
+    fetch.setHelp(translate("Algorithm", "Instead of submitting, wait for this existing job "
+        "and fetch its outputs."))  # fmt: skip
     fetch.setFlags(fetch.flags() | FLAG_HIDDEN)
     return add_layer, background, fetch
 
@@ -81,7 +84,7 @@ def _help_sections(task: GPTask) -> list[tuple[str, list[GPParameter]]]:
     under its name, then the outputs."""
     sections: list[tuple[str, list[GPParameter]]] = []
     for param in [*in_category_order(task.inputs), *task.outputs]:
-        heading = "Outputs" if param.is_output else param.category or ""
+        heading = translate("Algorithm", "Outputs") if param.is_output else param.category or ""
         if not sections or sections[-1][0] != heading:
             sections.append((heading, []))
         sections[-1][1].append(param)
@@ -90,7 +93,12 @@ def _help_sections(task: GPTask) -> list[tuple[str, list[GPParameter]]]:
 
 def _help_row(param: GPParameter) -> str:
     label = html.escape(param.display_name or param.name)
-    kind = "output" if param.is_output else ("required" if param.is_required else "optional")
+    if param.is_output:
+        kind = translate("Algorithm", "output")
+    elif param.is_required:
+        kind = translate("Algorithm", "required")
+    else:
+        kind = translate("Algorithm", "optional")
     text = html.escape(param.description or "")
     return (
         f"<li><b>{label}</b> <code>{html.escape(param.name)}</code> "
@@ -128,7 +136,7 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         return self.task.display_name or self.task.name
 
     def group(self) -> str:
-        return f"{self.connection.name} › {self.service.path}"  # noqa: RUF001 (DESIGN.md)
+        return f"{self.connection.name} › {self.service.path}"  # noqa: RUF001 (a stable name: models list algorithms by group)
 
     def groupId(self) -> str:
         return f"{self.connection.slug}__{slug(self.service.path)}"
@@ -151,8 +159,11 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
             parts.append(f"<p><b>{html.escape(self.status_note)}</b></p>")
         if self.task.description:
             parts.append(f"<p>{html.escape(self.task.description)}</p>")
-        mode = "asynchronous job" if self.task.is_async else "synchronous request"
-        parts.append(f"<p>Runs on <i>{html.escape(self.service.url)}</i> as a {mode}.</p>")
+        if self.task.is_async:
+            runs = translate("Algorithm", "Runs on <i>{url}</i> as an asynchronous job.")
+        else:
+            runs = translate("Algorithm", "Runs on <i>{url}</i> as a synchronous request.")
+        parts.append(f"<p>{runs.format(url=html.escape(self.service.url))}</p>")
         for heading, params in _help_sections(self.task):
             if heading:
                 parts.append(f"<p><b>{html.escape(heading)}</b></p>")
@@ -187,11 +198,17 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
                 else:
                     self.addOutput(definition)
         if self.task.is_async and self.outputDefinition(JOB_ID_OUTPUT) is None:
-            self.addOutput(QgsProcessingOutputString(JOB_ID_OUTPUT, "Job id on the server"))
+            self.addOutput(
+                QgsProcessingOutputString(
+                    JOB_ID_OUTPUT, translate("Algorithm", "Job id on the server")
+                )
+            )
         if self.task.is_async and self.service.result_map_server_name:
             self.addParameter(_job_parameters()[0].clone())
             self.addOutput(
-                QgsProcessingOutputRasterLayer(RESULT_MAP_LAYER_OUTPUT, "Result map service layer")
+                QgsProcessingOutputRasterLayer(
+                    RESULT_MAP_LAYER_OUTPUT, translate("Algorithm", "Result map service layer")
+                )
             )
         if self.task.is_async:
             for prototype in _job_parameters()[1:]:
@@ -216,7 +233,8 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
                 if name in by_reference:
                     continue
                 if not definition.checkValueIsAcceptable(parameters.get(name), context):
-                    return False, f"Incorrect parameter value for {definition.description()}"
+                    problem = translate("Algorithm", "Incorrect parameter value for {name}")
+                    return False, problem.format(name=definition.description())
             return True, ""
         return super().checkParameterValues(parameters, context)
 

@@ -29,6 +29,7 @@ from qgis.core import (
 
 from ..gptypes.compat import FLAG_ADVANCED
 from ..gptypes.spatial_reference import spatial_reference_from_crs
+from ..i18n import translate
 from ..rest.client import run_environment
 from ..rest.model import GPTask
 
@@ -83,29 +84,29 @@ def _advanced(definition: QgsProcessingParameterDefinition) -> QgsProcessingPara
 @functools.cache
 def run_parameters() -> tuple[QgsProcessingParameterDefinition, ...]:
     """The advanced parameters every algorithm has, built once and cloned per algorithm
-    (a C++ copy costs a fraction of building them in Python; issue 10)."""
+    (a C++ copy costs a fraction of building them in Python, and start-up time is short)."""
     # Optional, so models saved before it existed stay valid (unset means yes).
     return_z_m = QgsProcessingParameterBoolean(
-        RETURN_Z_M, "Return Z and M values of feature outputs", defaultValue=True, optional=True
+        RETURN_Z_M,
+        translate("RunParameters", "Return Z and M values of feature outputs"),
+        defaultValue=True,
+        optional=True,
     )
-    return_z_m.setHelp(
-        "Asks the server for the z and m values of feature outputs (returnZ/returnM). "
-        "ArcGIS leaves them out unless asked; turn this off for 2D outputs."
-    )
+    return_z_m.setHelp(translate("RunParameters", "Asks the server for the z and m values of "
+        "feature outputs (returnZ/returnM). ArcGIS leaves them out unless asked; turn this "
+        "off for 2D outputs."))  # fmt: skip
     output_sr = QgsProcessingParameterCrs(
-        OUTPUT_SR, "Output spatial reference", defaultValue=None, optional=True
+        OUTPUT_SR, translate("RunParameters", "Output spatial reference"), None, optional=True
     )
-    output_sr.setHelp(
-        "The CRS the server writes feature outputs in (outSR). Unset: the server's own "
-        "choice, usually the CRS of the inputs or of the processing spatial reference."
-    )
+    output_sr.setHelp(translate("RunParameters", "The CRS the server writes feature outputs "
+        "in (outSR). Unset: the server's own choice, usually the CRS of the inputs or of the "
+        "processing spatial reference."))  # fmt: skip
     processing_sr = QgsProcessingParameterCrs(
-        PROCESSING_SR, "Processing spatial reference", defaultValue=None, optional=True
+        PROCESSING_SR, translate("RunParameters", "Processing spatial reference"), None, True
     )
-    processing_sr.setHelp(
-        "The CRS the server performs geometry operations in (processSR). Unset: the "
-        "server's own; outputs come in it when no output spatial reference is set."
-    )
+    processing_sr.setHelp(translate("RunParameters", "The CRS the server performs geometry "
+        "operations in (processSR). Unset: the server's own; outputs come in it when no "
+        "output spatial reference is set."))  # fmt: skip
     return tuple(_advanced(d) for d in (return_z_m, output_sr, processing_sr))
 
 
@@ -148,7 +149,8 @@ def _crs_of(
     if not crs.isValid():
         definition = algorithm.parameterDefinition(name)
         label = definition.description() if definition is not None else name
-        raise QgsProcessingException(f"{label}: not a valid CRS: {value!r}")
+        problem = translate("RunParameters", "{name}: not a valid CRS: {value}")
+        raise QgsProcessingException(problem.format(name=label, value=repr(value)))
     return crs
 
 
@@ -157,10 +159,9 @@ def _unusable(
 ) -> dict[str, Any]:
     definition = algorithm.parameterDefinition(name)
     label = definition.description() if definition is not None else name
-    raise QgsProcessingException(
-        f"{label}: {crs.userFriendlyIdentifier()} has neither an EPSG/ESRI code nor a WKT "
-        "that ArcGIS can read"
-    )
+    problem = translate("RunParameters", "{name}: {crs} has neither an EPSG/ESRI code nor "
+        "a WKT that ArcGIS can read")  # fmt: skip
+    raise QgsProcessingException(problem.format(name=label, crs=crs.userFriendlyIdentifier()))
 
 
 def read_environment(

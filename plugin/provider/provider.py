@@ -8,7 +8,9 @@ background task when QGIS has a GUI, or in the caller's thread for headless tool
 
 from __future__ import annotations
 
+import contextlib
 import gc
+from collections.abc import Iterator
 from typing import Callable
 
 from qgis.core import QgsApplication, QgsProcessingProvider, QgsTask
@@ -18,15 +20,36 @@ from qgis.PyQt.QtGui import QIcon
 from ..catalog_cache import CatalogCache
 from ..clients import client_for
 from ..connections import Connection, load_connections
+from ..i18n import translate
 from ..icons import provider_icon, provider_icon_path
 from ..qgis_log import log_info, log_warning
 from ..rest.catalog import crawl_catalog
 from ..rest.errors import ArcGisError
 from ..rest.model import Catalog
 from .algorithm import GPTaskAlgorithm
+from .options import add_settings, remove_settings
 
 PROVIDER_ID = "arcgisgp"
 PROVIDER_NAME = "ArcGIS Geoprocessing"
+#: QGIS's group of start-up timings (Settings > Options > System > Startup Profiling).
+STARTUP_PROFILE = "startup"
+
+
+def profile_name(connection: Connection) -> str:
+    """The start-up profile entry of loading one connection's algorithms."""
+    return f"{PROVIDER_NAME}: {connection.name}"
+
+
+@contextlib.contextmanager
+def _profiled(name: str) -> Iterator[None]:
+    """Time the block in QGIS's start-up profile (``QgsScopedRuntimeProfile`` is not
+    a context manager in Python before QGIS 3.24, so start and end are called here)."""
+    profiler = QgsApplication.profiler()
+    profiler.start(name, STARTUP_PROFILE)
+    try:
+        yield
+    finally:
+        profiler.end(STARTUP_PROFILE)
 
 
 def fetch_catalog(connection: Connection) -> Catalog:
@@ -63,7 +86,7 @@ class ArcGisGpProvider(QgsProcessingProvider):
         return PROVIDER_NAME
 
     def longName(self) -> str:
-        return "ArcGIS Server geoprocessing services"
+        return translate("Provider", "ArcGIS Server geoprocessing services")
 
     def icon(self) -> QIcon:
         return provider_icon()
@@ -71,13 +94,22 @@ class ArcGisGpProvider(QgsProcessingProvider):
     def svgIconPath(self) -> str:
         return provider_icon_path()
 
+    def load(self) -> bool:
+        """Add the provider's settings to Processing's options, then the algorithms."""
+        add_settings(self.name())
+        self.refreshAlgorithms()
+        return True
+
+    def unload(self) -> None:
+        remove_settings()
+
     def connections(self) -> list[Connection]:
         return self._connections()
 
     def loadAlgorithms(self) -> None:
         """Add one algorithm per cached task (no network unless headless with no cache).
 
-        This runs during QGIS start-up (issue 10: <= 100 ms for 1,000 tasks), so the
+        This runs during QGIS start-up, whose budget is 100 ms for 1,000 tasks, so the
         cyclic garbage collector is paused meanwhile: the load allocates tens of
         thousands of long-lived objects (parsed JSON, task descriptions, parameter
         definitions) and nothing cyclic to reclaim, and every collection it would
@@ -87,15 +119,19 @@ class ArcGisGpProvider(QgsProcessingProvider):
         gc.disable()
         try:
             for connection in self.connections():
-                catalog = self.cache.load(connection)
-                if catalog is None and self.fetch_missing_blocking:
-                    catalog = self._fetch_and_store(connection)
-                if catalog is None:
-                    continue
-                self._add_catalog(connection, catalog)
+                # Reported in QGIS's start-up profile, as QGIS's own providers are.
+                with _profiled(profile_name(connection)):
+                    self._load_connection(connection)
         finally:
             if collecting:
                 gc.enable()
+
+    def _load_connection(self, connection: Connection) -> None:
+        catalog = self.cache.load(connection)
+        if catalog is None and self.fetch_missing_blocking:
+            catalog = self._fetch_and_store(connection)
+        if catalog is not None:
+            self._add_catalog(connection, catalog)
 
     def _add_catalog(self, connection: Connection, catalog: Catalog) -> None:
         note = self.status_notes.get(connection.slug, "")
@@ -122,7 +158,10 @@ class ArcGisGpProvider(QgsProcessingProvider):
         try:
             catalog = fetch_catalog(connection)
         except ArcGisError as error:
-            self.status_notes[connection.slug] = f"{connection.name} was unreachable: {error}"
+            unreachable = translate("Provider", "{connection} was unreachable: {error}")
+            self.status_notes[connection.slug] = unreachable.format(
+                connection=connection.name, error=error
+            )
             log_warning(self.status_notes[connection.slug])
             return None
         self.cache.save(connection, catalog)
@@ -159,9 +198,10 @@ class ArcGisGpProvider(QgsProcessingProvider):
         changed = 0
         for connection, outcome in fetched.items():
             if isinstance(outcome, ArcGisError):
-                self.status_notes[connection.slug] = (
-                    f"{connection.name} was unreachable at the last refresh; these are the "
-                    f"cached task descriptions. ({outcome})"
+                note = translate("Provider", "{connection} was unreachable at the last "
+                    "refresh; these are the cached task descriptions. ({error})")  # fmt: skip
+                self.status_notes[connection.slug] = note.format(
+                    connection=connection.name, error=outcome
                 )
                 log_warning(self.status_notes[connection.slug])
                 continue
@@ -194,7 +234,9 @@ class CatalogRefreshTask(QgsTask):
     """Crawls every connection off the main thread; hands the results back in finished()."""
 
     def __init__(self, provider: ArcGisGpProvider, connections: list[Connection]) -> None:
-        super().__init__("Refreshing ArcGIS GP services", QgsTask.Flag.CanCancel)
+        super().__init__(
+            translate("Provider", "Refreshing ArcGIS GP services"), QgsTask.Flag.CanCancel
+        )
         self.provider: ArcGisGpProvider | None = provider
         self.connections = connections
         self.fetched: dict[Connection, Catalog | ArcGisError] = {}

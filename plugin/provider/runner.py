@@ -27,6 +27,7 @@ from ..gptypes.errors import EsriJsonError
 from ..gptypes.execute_answer import AnswerEntry, index_execute_answer
 from ..gptypes.featureset import FeatureSetReader
 from ..gptypes.table import handler_for
+from ..i18n import translate
 from ..rest.client import GPClient
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
 from ..rest.model import (
@@ -41,6 +42,7 @@ from ..rest.model import (
     ParameterType,
 )
 from ..rest.waiting import wait_for_job
+from ..settings import default_job_timeout, poll_policy
 from .environment import RunEnvironment, is_spatial, read_environment
 from .job_hooks import (
     JobDetached,
@@ -208,10 +210,9 @@ class TaskRun:
                             environment=environment,
                         )
                         if background:
-                            feedback.pushInfo(
-                                f"Job {job_id} runs in the background; its results load "
-                                "when it ends (see the GP Jobs panel)."
-                            )
+                            feedback.pushInfo(translate("Runner", "Job {job_id} runs in the "
+                                "background; its results load when it ends (see the GP Jobs "
+                                "panel).").format(job_id=job_id))  # fmt: skip
                             return {JOB_ID_OUTPUT: job_id}
                         report = JobReport(job_id)
                         job, results = self._wait(job_id, feedback, report, environment)
@@ -248,11 +249,15 @@ class TaskRun:
                     report("job_fetched", self._recordable(outputs), cut)
                     tag_outputs_on_load(context, report.job_id, self.connection.name)
             except JobDetached:
-                feedback.pushInfo("Stopped watching the job; it goes on on the server.")
+                feedback.pushInfo(
+                    translate("Runner", "Stopped watching the job; it goes on on the server.")
+                )
                 return {}
             except JobCancelledError as error:
                 if feedback.isCanceled():
-                    feedback.pushInfo(f"Cancelled: job {error.job_id} was cancelled on the server.")
+                    cancelled = translate("Runner", "Cancelled: job {job_id} was cancelled "
+                        "on the server.")  # fmt: skip
+                    feedback.pushInfo(cancelled.format(job_id=error.job_id))
                     return {}
                 raise QgsProcessingException(_failure_text(self.task, error)) from error
             except ArcGisError as error:
@@ -260,6 +265,13 @@ class TaskRun:
         if job is not None:
             outputs[JOB_ID_OUTPUT] = job.job_id
         return outputs
+
+    def _job_timeout(self) -> float | None:
+        """The connection's own limit on a job (0: none), else the provider's setting."""
+        own = self.connection.job_timeout
+        if own is None:
+            return default_job_timeout()
+        return own if own > 0 else None
 
     def _environment(
         self, parameters: dict[str, Any], context: QgsProcessingContext
@@ -307,7 +319,8 @@ class TaskRun:
     ) -> dict[str, ResultValue]:
         """POST ``execute`` with the answer streamed into ``temp_dir`` (removed after the
         run) and indexed in one pass: each output is then read from it in place."""
-        feedback.pushInfo(f"Executing {self.task.name} on {self.service.path}…")
+        executing = translate("Runner", "Executing {task} on {service}…")
+        feedback.pushInfo(executing.format(task=self.task.name, service=self.service.path))
         response = self.client.execute_to_file(
             self.task.url,
             inputs,
@@ -343,7 +356,9 @@ class TaskRun:
     ) -> str:
         """POST ``submitJob`` and record the job (its inputs without secrets)."""
         job = self.client.submit_job(self.task.url, inputs, **environment.run_kwargs)
-        feedback.pushInfo(f"Job {job.job_id} submitted to {self.service.path}/{self.task.name}.")
+        submitted = translate("Runner", "Job {job_id} submitted to {task}.")
+        task = f"{self.service.path}/{self.task.name}"
+        feedback.pushInfo(submitted.format(job_id=job.job_id, task=task))
         remember_secrets(job.job_id, secret_values(self.task, inputs))
         submission = JobSubmission(
             job_id=job.job_id,
@@ -399,10 +414,9 @@ class TaskRun:
                 on_messages=on_messages,
                 on_progress=on_progress,
                 is_cancelled=_cancel_check(feedback),
+                poll=poll_policy(),
                 # A watched job outlives the session: only the server's own limit applies.
-                timeout=None
-                if watching or self.connection.job_timeout <= 0
-                else self.connection.job_timeout,
+                timeout=None if watching else self._job_timeout(),
             )
         except JobDetached:
             report("job_detached")
@@ -436,22 +450,25 @@ class TaskRun:
         outputs: dict[str, Any] = {}
         for param in self.task.outputs:
             if decode.feedback.isCanceled():
-                raise QgsProcessingException("Cancelled before every output was received.")
+                raise QgsProcessingException(
+                    translate("Runner", "Cancelled before every output was received.")
+                )
             result = results.get(param.name)
             required = param.parameter_type is ParameterType.REQUIRED
             if result is None:
                 if required:
                     raise self._missing_output(param)
-                decode.feedback.pushWarning(f"The server returned no value for {param.name}.")
+                missing = translate("Runner", "The server returned no value for {name}.")
+                decode.feedback.pushWarning(missing.format(name=param.name))
                 continue
             watched = _WatchedResult(result)
             try:
                 outputs.update(handler_for(param.data_type).decode(param, watched, decode))
             except EsriJsonError as error:
-                raise QgsProcessingException(
-                    f"{param.display_name or param.name}: the server's answer for this output "
-                    f"is not a valid Esri JSON value (invalid or truncated): {error}"
-                ) from error
+                problem = translate("Runner", "{name}: the server's answer for this output "
+                    "is not a valid Esri JSON value (invalid or truncated): {error}")  # fmt: skip
+                name = param.display_name or param.name
+                raise QgsProcessingException(problem.format(name=name, error=error)) from error
             if required and watched.empty:
                 raise self._missing_output(param)
         return outputs
@@ -461,9 +478,10 @@ class TaskRun:
 
         The server's last warnings and errors are the only clue, so they come along.
         """
-        text = (
-            f"{self.task.display_name or self.task.name}: the server reported success but "
-            f"returned no value for the required output {param.display_name or param.name}"
+        text = translate("Runner", "{task}: the server reported success but returned no "
+            "value for the required output {name}")  # fmt: skip
+        text = text.format(
+            task=self.task.display_name or self.task.name, name=param.display_name or param.name
         )
         lines = [
             m.description
@@ -508,13 +526,14 @@ class TaskRun:
         try:
             layer = map_service.make_layer(self.connection, name)
         except ArcGisError as error:  # the outputs are complete: the map is an extra
-            feedback.pushWarning(f"The result map service could not be added: {error}")
+            problem = translate("Runner", "The result map service could not be added: {error}")
+            feedback.pushWarning(problem.format(error=error))
             return {}
         if not layer.isValid():
-            feedback.pushWarning(
-                f"The result map service {map_service.url} could not be added: "
-                f"{layer.error().summary() or 'the layer is not valid'}"
-            )
+            problem = translate("Runner", "The result map service {url} could not be added: "
+                "{error}")  # fmt: skip
+            error = layer.error().summary() or translate("Runner", "the layer is not valid")
+            feedback.pushWarning(problem.format(url=map_service.url, error=error))
             return {}
         layer.setCustomProperty("arcgis_gp/job_id", map_service.job_id)
         layer.setCustomProperty("arcgis_gp/connection", self.connection.name)
@@ -523,7 +542,9 @@ class TaskRun:
             layer.id(),
             QgsProcessingContext.LayerDetails(name, context.project(), RESULT_MAP_LAYER_OUTPUT),
         )
-        feedback.pushInfo(f"Result map service: {map_service.url}")
+        feedback.pushInfo(
+            translate("Runner", "Result map service: {url}").format(url=map_service.url)
+        )
         return {RESULT_MAP_LAYER_OUTPUT: layer.id()}
 
     def _download(self, url: str, path: Path) -> Path:

@@ -2,7 +2,9 @@
 
 Start with :class:`GPClient` (one per server), :func:`wait_for_job` for
 asynchronous jobs and :func:`crawl_catalog` to list every task. Errors are all
-:class:`ArcGisError` subclasses.
+:class:`ArcGisError` subclasses. Their messages are English and stay so: this layer has
+no Qt to translate with, and much of each message is the server's own words; the
+plugin's translated texts wrap them where a user reads them.
 
 Modules: ``urls`` (parse pasted URLs, resolve relative ones), ``model`` (typed
 JSON views), ``encoding`` (GP values as form fields), ``auth`` (tokens and

@@ -121,6 +121,7 @@ class GPClient:
         retry_backoff: float = 0.5,
         user_agent: str | None = None,
         network: NetworkOptions | None = None,
+        pool_size: int | None = None,
     ) -> None:
         self.server: ServerUrl = parse_server_url(base_url)
         self.base_url = self.server.url
@@ -136,6 +137,7 @@ class GPClient:
             max_retries=max_retries,
             retry_backoff=retry_backoff,
             network=network,
+            pool_size=pool_size,
         )
         self._services: dict[str, GPService] = {}
 

@@ -296,8 +296,3 @@ class FormBody:
         """Release an open value file (also done when the body is rewound)."""
         if self._pieces is not None:
             self._pieces.close()
-
-
-def encode_form(fields: Iterable[tuple[str, str | bytes | RawJson]]) -> bytes:
-    """The whole form body at once (small requests, tests)."""
-    return FormBody(fields).read()

@@ -1,4 +1,4 @@
-"""Benchmark (issue 10, target 2): crawl 100 GP services x 10 tasks at 50 ms per request.
+"""Benchmark (target 2 of RESULTS.md): crawl 100 GP services x 10 tasks at 50 ms per request.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_catalog``
 

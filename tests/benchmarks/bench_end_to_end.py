@@ -1,4 +1,4 @@
-"""Benchmark (issue 16, item 8): 100,000 polygons with Z, end to end through
+"""Benchmark (target 7 of RESULTS.md): 100,000 polygons with Z, end to end through
 ``processing.run`` over HTTP into a GeoPackage, as a synchronous execute and as a job.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_end_to_end``

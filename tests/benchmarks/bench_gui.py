@@ -1,4 +1,4 @@
-"""Benchmark (issue 10, target 6): QGIS's main thread while 20 jobs run from the GUI.
+"""Benchmark (target 6 of RESULTS.md): QGIS's main thread while 20 jobs run from the GUI.
 
 Run: ``.venv/bin/python -m tests.benchmarks.bench_gui`` (re-runs itself under
 ``xvfb-run -a`` with a real xcb display when there is none).

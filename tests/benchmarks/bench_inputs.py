@@ -1,4 +1,4 @@
-"""Benchmark (issue 10, target 4): a 100,000-polygon layer into the request body.
+"""Benchmark (target 4 of RESULTS.md): a 100,000-polygon layer into the request body.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_inputs``
 
@@ -7,7 +7,7 @@ goes the way a feature input goes: ``write_feature_set`` into a temporary file, 
 the form body (``FormBody``) is read in 8 KiB blocks, as http.client sends it. Two body
 routes side by side:
 
-* before (up to this issue): ``RawJson(path.read_bytes())`` (the whole body in memory)
+* before (bodies read whole into memory): ``RawJson(path.read_bytes())`` (the whole body in memory)
   percent-encoded with ``urllib.parse.quote_from_bytes``;
 * now: ``RawJsonFile(path)``, read from the file block by block, encoded with
   ``quote_block``.
@@ -33,7 +33,7 @@ HTTP_BLOCK = 8192
 
 
 class _BeforeBody:
-    """The body route before this issue, kept here to measure against."""
+    """The body route before streamed values, kept here to measure against."""
 
     def __init__(self, raw: bytes) -> None:
         self.raw, self.pos = raw, 0

@@ -1,4 +1,4 @@
-"""Benchmark (issue 10, target 5): the overhead of a trivial asynchronous job.
+"""Benchmark (target 5 of RESULTS.md): the overhead of a trivial asynchronous job.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_jobs``
 

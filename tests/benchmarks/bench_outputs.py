@@ -1,4 +1,4 @@
-"""Benchmark (issue 10, target 3): a 100,000-polygon FeatureSet result into a GeoPackage.
+"""Benchmark (target 3 of RESULTS.md): a 100,000-polygon FeatureSet result into a GeoPackage.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_outputs``
 

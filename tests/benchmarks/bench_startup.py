@@ -1,4 +1,4 @@
-"""Benchmark (issue 10, target 1): provider load from 1,000 cached task descriptions.
+"""Benchmark (target 1 of RESULTS.md): provider load from 1,000 cached task descriptions.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_startup``
 

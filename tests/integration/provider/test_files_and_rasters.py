@@ -1,4 +1,4 @@
-"""Raster and file outputs are downloaded; local files are uploaded (issue 6 groundwork)."""
+"""Raster and file outputs are downloaded; local files are uploaded."""
 
 from __future__ import annotations
 

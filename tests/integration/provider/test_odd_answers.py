@@ -1,5 +1,5 @@
 """Answers in odd shapes, services named "...Server", file outputs with the server's
-extension (issue 16, items 6, 7 and 9), through ``processing.run`` over real HTTP.
+extension, through ``processing.run`` over real HTTP.
 
 Every odd answer must fail the run with the server's own words; none may end in a
 success with outputs missing.

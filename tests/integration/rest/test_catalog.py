@@ -26,7 +26,7 @@ def test_crawl_root_skips_other_service_types(client, gpserver):
     assert not any("MapServer" in r.path or "FeatureServer" in r.path for r in gpserver.requests)
     # an anonymous crawl cannot list the secured folder (499, as on ArcGIS): noted, not fatal
     assert [(f.path, "Token Required" in f.message) for f in catalog.failures] == [("Secure", True)]
-    # services named "...Server" are services (issue 16 item 7)
+    # services named "...Server" (e.g. ArcGIS's own PrintingTools) are services, not types
     assert {"Tools/ReportServer", "PrintServer"} <= set(paths)
     assert [t.name for t in catalog.tasks_of("Tools/ReportServer")] == ["XmlReport", "Forgetful"]
     report = catalog.task("Tools/ReportServer", "XmlReport")

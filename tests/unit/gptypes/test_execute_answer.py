@@ -1,6 +1,6 @@
 """An execute answer on disk, indexed in one pass and read in place (gptypes.execute_answer).
 
-Real answers and results from Esri's REST reference (../shared/fixtures/realworld) are
+Real answers and results from Esri's REST reference (tests/data/realworld) are
 indexed at several read chunk sizes (so values straddle read boundaries) and compared
 with ``json.load`` of the same file: every small value equal, every feature set read
 from its byte range equal to the same feature set read from the parsed document.

@@ -1,4 +1,4 @@
-"""A temporary file output ends as the server's file does (issue 16 item 9)."""
+"""A temporary file output ends as the server's file does."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from arcgis_gp.plugin.rest.encoding import (
     FormBody,
     RawJsonArray,
     RawJsonFile,
-    encode_form,
     quote_block,
 )
 
@@ -88,9 +87,9 @@ def test_form_body_streams_exactly_its_length(block):
         body.seek(5)
 
 
-def test_encode_form_matches_streaming():
+def test_form_body_read_at_once():
     fields = [("a", "1"), ("b", b"x y")]
-    assert encode_form(fields) == b"a=1&b=x%20y"
+    assert FormBody(fields).read() == b"a=1&b=x%20y"
 
 
 def test_quote_block_matches_urllib_for_every_byte():
@@ -137,5 +136,5 @@ def test_list_of_raw_json_values_becomes_one_array(tmp_path: Path):
     expected = '[{"features":[1]},{"features":[]},{"url":"x"}]'
     assert json.loads(value.text) == json.loads(expected)
     assert value.size == len(value.text)
-    data = encode_form([("Layers", value)])
+    data = FormBody([("Layers", value)]).read()
     assert dict(parse_qsl(data.decode("ascii"))) == {"Layers": expected}

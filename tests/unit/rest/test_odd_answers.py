@@ -1,4 +1,4 @@
-"""Error answers in the shapes real servers send them (issue 16 item 6), from
+"""Error answers in the shapes real servers send them, from
 ``tests/data/realworld/odd_answers.json``: every one is an error, nothing else is."""
 
 from __future__ import annotations

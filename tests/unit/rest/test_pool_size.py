@@ -1,4 +1,8 @@
-"""The connection pool size (and so the catalog crawl's concurrency): default, knob, bounds."""
+"""The connection pool size (and so the catalog crawl's concurrency): default, knob, bounds.
+
+What the size does is checked by the crawl (tests/integration/rest/test_crawl_pool.py and
+tests/integration/provider/test_options.py): one worker per pooled connection.
+"""
 
 from __future__ import annotations
 
@@ -16,21 +20,21 @@ from arcgis_gp.plugin.rest.urls import parse_server_url
 URL = "http://127.0.0.1:1/arcgis/rest/services"
 
 
-def _adapter_pool_size(transport: Transport) -> int:
-    return transport.session.get_adapter(URL)._pool_maxsize
-
-
-def test_default_is_48_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_variable_the_default_applies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(POOL_SIZE_VARIABLE, raising=False)
-    transport = Transport(parse_server_url(URL))
-    assert DEFAULT_POOL_SIZE == 48
-    assert transport.pool_size == 48
-    assert _adapter_pool_size(transport) == 48
+    assert Transport(parse_server_url(URL)).pool_size == DEFAULT_POOL_SIZE
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("24", 24), (" 8 ", 8), ("0", 1), ("-5", 1), ("100000", MAX_POOL_SIZE), ("many", 48)],
+    [
+        ("24", 24),
+        (" 8 ", 8),
+        ("0", 1),
+        ("-5", 1),
+        ("100000", MAX_POOL_SIZE),
+        ("many", DEFAULT_POOL_SIZE),
+    ],
 )
 def test_environment_variable_sets_the_pool(
     monkeypatch: pytest.MonkeyPatch, text: str, expected: int
@@ -39,7 +43,6 @@ def test_environment_variable_sets_the_pool(
     assert pool_size_setting() == expected
     transport = Transport(parse_server_url(URL))
     assert transport.pool_size == expected
-    assert _adapter_pool_size(transport) == expected
 
 
 def test_explicit_pool_size_wins(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -238,7 +238,7 @@ CASES = [
         None,
         "service",
     ),
-    # Services named "...Server" (issue 16 item 7): a service, not a service type.
+    # Services named "...Server" (e.g. PrintingTools) are services, not service types.
     (
         ROOT + "/Tools/ReportServer/GPServer",
         ROOT,

@@ -1,0 +1,1054 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>Algorithm</name>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="60"/>
+        <source>Add the result map service layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="63"/>
+        <source>Adds the job's result map service (…/MapServer/jobs/&lt;jobId&gt;) to the project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="65"/>
+        <source>Run in background (results load when the job ends)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="70"/>
+        <source>Submits the job and returns its id at once, leaving QGIS free. The job is listed in the GP Jobs panel, watched even after QGIS restarts, and its outputs are fetched and loaded when it succeeds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="73"/>
+        <source>Fetch the results of job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="76"/>
+        <source>Instead of submitting, wait for this existing job and fetch its outputs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="87"/>
+        <source>Outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="97"/>
+        <source>output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="99"/>
+        <source>required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="101"/>
+        <source>optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="163"/>
+        <source>Runs on &lt;i&gt;{url}&lt;/i&gt; as an asynchronous job.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="165"/>
+        <source>Runs on &lt;i&gt;{url}&lt;/i&gt; as a synchronous request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="201"/>
+        <source>Job id on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="208"/>
+        <source>Result map service layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="236"/>
+        <source>Incorrect parameter value for {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Browser</name>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="98"/>
+        <source>Run…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="103"/>
+        <source>Open Task Page in Web Browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="137"/>
+        <source>Open Service Page in Web Browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="195"/>
+        <source>Not fetched yet: use Refresh (right-click the connection)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="268"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="214"/>
+        <source>Open Services Page in Web Browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="219"/>
+        <source>Edit Connection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="249"/>
+        <source>ArcGIS GP Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/browser.py" line="265"/>
+        <source>Manage Connections…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Collections</name>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="133"/>
+        <source>A list of {item}: a JSON array, or items separated by &apos;;&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="155"/>
+        <source>lists of rasters cannot be sent yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="160"/>
+        <source>not a list of {item}: {exc}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="207"/>
+        <source>{column}: from {low} to {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="210"/>
+        <source>{column}: one of {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="215"/>
+        <source>Columns: {rules}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="269"/>
+        <source>{values} values do not fill rows of {columns} columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/collections.py" line="288"/>
+        <source>row {row}, {name}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionDialog</name>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="39"/>
+        <source>Testing {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="55"/>
+        <source>OK: {services} GP services, {tasks} tasks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="58"/>
+        <source>({count} services could not be read)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="76"/>
+        <source>Edit GP Server Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="76"/>
+        <source>New GP Server Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="86"/>
+        <source>e.g. County GIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="89"/>
+        <source>A services directory, a folder, a GPServer or a task URL; it may be pasted straight from a browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="93"/>
+        <source>optional, for tokens bound to a referer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="99"/>
+        <source>Allow passwords over plain http (trusted networks only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="102"/>
+        <source>Test Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="109"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="110"/>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="111"/>
+        <source>Authentication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="112"/>
+        <source>Referer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="113"/>
+        <source>Timeout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="166"/>
+        <source>A connection named &apos;{name}&apos; exists already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="184"/>
+        <source>Testing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_dialog.py" line="195"/>
+        <source>The test was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionManager</name>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="92"/>
+        <source>ArcGIS GP Server Connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="97"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="97"/>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="97"/>
+        <source>Stored in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="108"/>
+        <source>New…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="109"/>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="110"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="111"/>
+        <source>Import YAML…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="112"/>
+        <source>Export YAML…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="113"/>
+        <source>Import from QGIS…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="114"/>
+        <source>Copy QGIS&apos;s &apos;ArcGIS REST Server&apos; connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="151"/>
+        <source>QGIS settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="151"/>
+        <source>connections file (read-only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="225"/>
+        <source>Remove the connection &apos;{name}&apos;? Its algorithms disappear from the Processing toolbox; the authentication configuration stays in QGIS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="228"/>
+        <source>Remove Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="251"/>
+        <source>Import Connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="263"/>
+        <source>Export Connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="292"/>
+        <source>Import from QGIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="280"/>
+        <source>QGIS has no ArcGIS REST Server connections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connection_manager.py" line="290"/>
+        <source>GP services are looked for on these ArcGIS REST Server connections:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsUi</name>
+    <message>
+        <location filename="../plugin/gui/connections_ui.py" line="54"/>
+        <source>&amp;ArcGIS GP Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connections_ui.py" line="104"/>
+        <source>Manage Connections…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connections_ui.py" line="107"/>
+        <source>Refresh GP Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connections_ui.py" line="153"/>
+        <source>ArcGIS GP Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/connections_ui.py" line="153"/>
+        <source>{algorithm} is not loaded yet; refresh the GP services.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Features</name>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="87"/>
+        <source>the features are {geometry} ({sent_as}); the task takes {items}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="107"/>
+        <source>{name}: the layer has no valid CRS, so its features are sent without a spatial reference and the server assumes its own default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="113"/>
+        <source>{name}: sending {feature_count} feature(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="214"/>
+        <source>cannot read features from {value!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="251"/>
+        <source>{name}: {count} feature(s) received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="257"/>
+        <source>{name}: the GP result stopped at the service&apos;s transfer limit, so all {count} feature(s) were fetched page by page from the job&apos;s result map service.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="262"/>
+        <source>{name}: the server returned only {count} feature(s); the full result exceeds its transfer limit (maximumRecords) and the service has no result map service to fetch the rest from.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="297"/>
+        <source>{name}: cancelled while receiving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="313"/>
+        <source>{name}: the server wrote this output to the feature service {url}, which cannot be read from here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="324"/>
+        <source>{name}: {count} feature(s) copied from the feature service {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FeaturesetWriter</name>
+    <message>
+        <location filename="../plugin/gptypes/featureset_writer.py" line="202"/>
+        <source>{count} feature(s) written without geometry (first: {problem})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Files</name>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="51"/>
+        <source>file not found: {location}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="55"/>
+        <source>this service does not accept uploads (it lacks the &apos;Uploads&apos; capability), so a local file cannot be sent; give a URL the server can reach instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="59"/>
+        <source>{name}: uploading {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="95"/>
+        <source>cannot open raster {raw!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="98"/>
+        <source>only local raster files can be sent, not {location!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="117"/>
+        <source>{name}: the server returned no raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="140"/>
+        <source>{name}: the image service {url} could not be opened: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="140"/>
+        <source>the layer is not valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="149"/>
+        <source>{name}: added the image service {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/files.py" line="192"/>
+        <source>{name}: the server returned no file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Filters</name>
+    <message>
+        <location filename="../plugin/gptypes/filters.py" line="178"/>
+        <source>Codes: {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JobManager</name>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="50"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="51"/>
+        <source>was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="52"/>
+        <source>timed out on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="53"/>
+        <source>is no longer known to the server (expired)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="178"/>
+        <source>the algorithm {algorithm} is not available (is the connection &apos;{connection}&apos; still configured?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="221"/>
+        <source>GP job {job_id} ({task}) finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="224"/>
+        <source>: loaded {layers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="227"/>
+        <source>; {outputs} exceeds the transfer limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="234"/>
+        <source>could not be fetched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="253"/>
+        <source>has expired on the server: its results are gone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="270"/>
+        <source>has no result map service layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="278"/>
+        <source>Added {layer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="295"/>
+        <source>could not be re-run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="297"/>
+        <source>GP job {job_id} re-run as job {new_job_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/manager.py" line="334"/>
+        <source>GP job {job_id} ({task}) {what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="52"/>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="53"/>
+        <source>on server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="54"/>
+        <source>downloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="55"/>
+        <source>exceeds transfer limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="56"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="57"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="58"/>
+        <source>timed out on server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/model.py" line="59"/>
+        <source>expired on server</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JobsPanel</name>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="39"/>
+        <source>Task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="39"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="39"/>
+        <source>Elapsed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="39"/>
+        <source>Submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="39"/>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="39"/>
+        <source>Job id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="87"/>
+        <source>running ({status})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="88"/>
+        <source>running ({status}, not watched)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="158"/>
+        <source>Job {job_id} — {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="162"/>
+        <source>State: {state} ({status}); elapsed {elapsed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="162"/>
+        <source>no status yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="167"/>
+        <source>; run in background</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="171"/>
+        <source>Re-run of job {job_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="175"/>
+        <source>Problem: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="177"/>
+        <source>Exceeds the transfer limit: {outputs}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="180"/>
+        <source>Outputs:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="183"/>
+        <source>Destinations:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="186"/>
+        <source>Inputs:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="189"/>
+        <source>&lt;{count} characters of JSON&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="193"/>
+        <source>&lt;secret, not kept&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="198"/>
+        <source>Messages:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="209"/>
+        <source>GP Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="229"/>
+        <source>Select a job to see its messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Cancel the job on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Get Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Fetch the results again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Add Server Layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Add the job&apos;s result map service layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Re-run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Submit the same inputs again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Copy Job ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Copy the job id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="233"/>
+        <source>Forget this job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/jobs_panel.py" line="362"/>
+        <source>ArcGIS GP</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Provider</name>
+    <message>
+        <location filename="../plugin/provider/provider.py" line="89"/>
+        <source>ArcGIS Server geoprocessing services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/provider.py" line="161"/>
+        <source>{connection} was unreachable: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/provider.py" line="201"/>
+        <source>{connection} was unreachable at the last refresh; these are the cached task descriptions. ({error})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/provider.py" line="237"/>
+        <source>Refreshing ArcGIS GP services</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProviderOptions</name>
+    <message>
+        <location filename="../plugin/provider/options.py" line="20"/>
+        <source>Job timeout, seconds (0: none), unless a connection sets one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/options.py" line="23"/>
+        <source>Connections per server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/options.py" line="24"/>
+        <source>Longest pause between job polls, seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Recorder</name>
+    <message>
+        <location filename="../plugin/jobs/recorder.py" line="112"/>
+        <source>Not watched any more: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/recorder.py" line="145"/>
+        <source>Fetching the results failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunParameters</name>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="89"/>
+        <source>Return Z and M values of feature outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="95"/>
+        <source>Asks the server for the z and m values of feature outputs (returnZ/returnM). ArcGIS leaves them out unless asked; turn this off for 2D outputs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="98"/>
+        <source>Output spatial reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="101"/>
+        <source>The CRS the server writes feature outputs in (outSR). Unset: the server&apos;s own choice, usually the CRS of the inputs or of the processing spatial reference.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="104"/>
+        <source>Processing spatial reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="107"/>
+        <source>The CRS the server performs geometry operations in (processSR). Unset: the server&apos;s own; outputs come in it when no output spatial reference is set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="152"/>
+        <source>{name}: not a valid CRS: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="162"/>
+        <source>{name}: {crs} has neither an EPSG/ESRI code nor a WKT that ArcGIS can read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Runner</name>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="213"/>
+        <source>Job {job_id} runs in the background; its results load when it ends (see the GP Jobs panel).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="252"/>
+        <source>Stopped watching the job; it goes on on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="258"/>
+        <source>Cancelled: job {job_id} was cancelled on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="322"/>
+        <source>Executing {task} on {service}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="359"/>
+        <source>Job {job_id} submitted to {task}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="453"/>
+        <source>Cancelled before every output was received.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="461"/>
+        <source>The server returned no value for {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="468"/>
+        <source>{name}: the server&apos;s answer for this output is not a valid Esri JSON value (invalid or truncated): {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="481"/>
+        <source>{task}: the server reported success but returned no value for the required output {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="529"/>
+        <source>The result map service could not be added: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="533"/>
+        <source>The result map service {url} could not be added: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="535"/>
+        <source>the layer is not valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="545"/>
+        <source>Result map service: {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Scalars</name>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="168"/>
+        <source>Choose (or add) an authentication configuration holding the secret: its password (Basic) or token (EsriToken) is sent. Only the configuration id appears in the log and the history.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="311"/>
+        <source>not a valid date and time: {value!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="393"/>
+        <source>{name}: units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="404"/>
+        <source>Unit of &apos;{name}&apos; (Esri unit name); a run that gives none sends {unit}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="420"/>
+        <source>unit {raw!r} is not one of this task&apos;s units: {items}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="491"/>
+        <source>Field types: {types}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="504"/>
+        <source>the layer given for {dependency} has no field {name!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="529"/>
+        <source>field {name!r} is {esri_type}; the task takes {allowed}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/scalars.py" line="559"/>
+        <source>not a valid CRS: {value!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerTasks</name>
+    <message>
+        <location filename="../plugin/jobs/server_tasks.py" line="38"/>
+        <source>Result map service of GP job {job_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/server_tasks.py" line="81"/>
+        <source>Re-running GP job {job_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/jobs/server_tasks.py" line="146"/>
+        <source>Checking GP jobs on their servers</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
