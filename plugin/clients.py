@@ -4,7 +4,10 @@ A client carries the connection's authentication (:mod:`.auth`) and QGIS's proxy
 trusted CAs (:mod:`.qgis_network`), so every request honours QGIS's settings.
 
 Clients are shared (one pooled ``requests`` session per connection) and thread-safe for
-the calls the provider makes from Processing's worker threads.
+the calls the provider makes from Processing's worker threads. A shared client is
+rebuilt when QGIS's proxy, trusted CAs or SSL server exceptions changed since it was
+made (compared at each :func:`client_for`, i.e. once per run or catalog refresh); the
+old one stays usable by the runs that hold it and is closed with the others.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import threading
 
 from .auth import auth_for
 from .connections import Connection
-from .qgis_network import network_options
+from .qgis_network import network_fingerprint, network_options
 from .rest.client import GPClient
 from .settings import pool_size
 
-_clients: dict[Connection, GPClient] = {}
+_clients: dict[Connection, tuple[GPClient, tuple[object, ...]]] = {}
+#: Clients replaced after a settings change, perhaps still in use: closed at the end.
+_retired: list[GPClient] = []
 _lock = threading.Lock()
 
 
@@ -38,18 +43,26 @@ def new_client(connection: Connection) -> GPClient:
 
 
 def client_for(connection: Connection) -> GPClient:
-    """The shared client of a connection (made on first use)."""
+    """The shared client of a connection (made on first use, remade when QGIS's network
+    settings changed since)."""
+    fingerprint = network_fingerprint(connection.url)
     with _lock:
-        client = _clients.get(connection)
-        if client is None:
-            client = new_client(connection)
-            _clients[connection] = client
+        entry = _clients.get(connection)
+        if entry is not None and entry[1] == fingerprint:
+            return entry[0]
+        client = new_client(connection)
+        if entry is not None:
+            _retired.append(entry[0])
+        _clients[connection] = (client, fingerprint)
         return client
 
 
 def forget_clients() -> None:
     """Close every session (plugin unload, or connections changed)."""
     with _lock:
-        for client in _clients.values():
+        for client, _ in _clients.values():
+            client.close()
+        for client in _retired:
             client.close()
         _clients.clear()
+        _retired.clear()

@@ -14,7 +14,14 @@ operations), ``waiting`` (job polling), ``catalog`` (crawling), ``errors``.
 
 from __future__ import annotations
 
-from .auth import GenerateTokenProvider, HeaderAuth, NoAuth, StaticToken, TokenProvider
+from .auth import (
+    GenerateTokenProvider,
+    HeaderAuth,
+    HeaderProvider,
+    NoAuth,
+    StaticToken,
+    TokenProvider,
+)
 from .catalog import crawl_catalog
 from .client import GPClient
 from .encoding import RawJson, encode_inputs, encode_value
@@ -82,6 +89,7 @@ __all__ = [
     "GPTask",
     "GenerateTokenProvider",
     "HeaderAuth",
+    "HeaderProvider",
     "InsecureTransportError",
     "InvalidUrlError",
     "JobCancelledError",

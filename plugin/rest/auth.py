@@ -5,7 +5,13 @@ A provider answers two questions for every request: which extra headers to send
 The transport decides *where* the token goes (a form field or the
 ``X-Esri-Authorization`` header, never the query string) and calls
 :meth:`TokenProvider.invalidate` then asks again when the server answers
-498/499, which is how :class:`GenerateTokenProvider` renews.
+498/499/401, which is how :class:`GenerateTokenProvider` renews and how a
+:class:`HeaderProvider` gets the headers its application refreshed meanwhile.
+
+A server federated with a portal takes its tokens from the portal:
+:class:`GenerateTokenProvider` logs in there and, unless the server is hosted by
+ArcGIS Online (which accepts the portal token as it is), exchanges the portal token
+for a token of the server's own (``generateToken`` with ``serverUrl`` and ``token``).
 
 Tokens and passwords never appear in a ``repr``, a log line or an error.
 """
@@ -14,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
@@ -39,6 +45,17 @@ class TokenProvider(Protocol):
 
     def invalidate(self) -> None:
         """Forget the current token (the server rejected it)."""
+
+
+def refused_hint(provider: object) -> str | None:
+    """What a user should do when the server refuses the provider's credentials.
+
+    Providers may carry a ``refused_hint`` attribute (text naming the connection and
+    the place to fix it); the transport adds it to the error of a request refused
+    even after the credentials were asked for again.
+    """
+    hint = getattr(provider, "refused_hint", None)
+    return hint if isinstance(hint, str) and hint else None
 
 
 class NoAuth:
@@ -108,6 +125,56 @@ class HeaderAuth:
         return f"HeaderAuth(<{len(self._headers)} hidden headers>)"
 
 
+class HeaderProvider:
+    """Headers asked for at every request, from a callable the application builds.
+
+    QGIS's auth methods (EsriToken, OAuth2, API header ...) refresh their tokens on
+    their own: copying their headers once would send a token that has expired. The
+    callable is asked each time (it costs microseconds: no cache), and once more after
+    the server refused what it gave (``invalidate`` then the transport's single retry).
+    Values are stripped: QGIS's EsriToken method writes ``Bearer <token> ``.
+    """
+
+    renewable = True
+
+    def __init__(
+        self,
+        fetch: Callable[[], Mapping[str, str]],
+        refused_hint: str | None = None,
+    ) -> None:
+        self._fetch = fetch
+        #: Added to the error when the server refuses the headers after a retry.
+        self.refused_hint = refused_hint
+
+    def token(self, transport: Transport) -> str | None:
+        """No token field: the headers carry the credentials."""
+        return None
+
+    def headers(self, transport: Transport) -> Mapping[str, str]:
+        """The headers as the application gives them now."""
+        return {str(k).strip(): str(v).strip() for k, v in self._fetch().items()}
+
+    def invalidate(self) -> None:
+        """Nothing kept: the next request asks the application again."""
+
+    def __repr__(self) -> str:
+        return "HeaderProvider(<headers asked per request>)"
+
+
+#: Hosts of ArcGIS Online, whose hosted servers accept the portal's token as it is.
+ARCGIS_ONLINE_DOMAIN = "arcgis.com"
+
+
+def _is_arcgis_online(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host == ARCGIS_ONLINE_DOMAIN or host.endswith("." + ARCGIS_ONLINE_DOMAIN)
+
+
+def _is_portal_token_url(url: str) -> bool:
+    """``…/sharing/rest/generateToken`` or the legacy ``…/sharing/generateToken``."""
+    return "/sharing/" in urlsplit(url).path.lower()
+
+
 class GenerateTokenProvider:
     """Username and password exchanged for a token through ``generateToken``.
 
@@ -115,6 +182,11 @@ class GenerateTokenProvider:
     given. The token is renewed a little before it expires and whenever the
     server rejects it. Passwords are only ever sent by POST over https, unless
     the client allows plain http (a test server on 127.0.0.1).
+
+    When ``/rest/info`` names an ``owningSystemUrl`` and the token URL is a portal's
+    (``…/sharing/…``), the server is federated: the login goes to the portal (over
+    https even when the server's answer says http), then the portal token is exchanged
+    for a server token (``serverUrl`` + ``token``), except on ArcGIS Online.
     """
 
     renewable = True
@@ -138,6 +210,8 @@ class GenerateTokenProvider:
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
+        #: The owning portal's URL when the server is federated (from ``/rest/info``).
+        self.owning_system_url: str | None = None
 
     def __repr__(self) -> str:
         return f"GenerateTokenProvider(username={self.username!r}, password=<hidden>)"
@@ -168,15 +242,54 @@ class GenerateTokenProvider:
         info = transport.get_json(transport.server.info_url, {"f": "json"}, authenticate=False)
         auth_info = info.get("authInfo") if isinstance(info, Mapping) else None
         url = auth_info.get("tokenServicesUrl") if isinstance(auth_info, Mapping) else None
+        owner = info.get("owningSystemUrl") if isinstance(info, Mapping) else None
+        if isinstance(owner, str) and owner.strip():
+            self.owning_system_url = owner.strip()
         if isinstance(url, str) and url.strip():
-            self.token_url = url.strip()
+            url = url.strip()
+            self.token_url = _portal_https(url, transport) if self.federated else url
         else:
             # Servers that hide authInfo still answer at the documented place.
             self.token_url = transport.server.context_url + "/tokens/generateToken"
         return self.token_url
 
+    @property
+    def federated(self) -> bool:
+        """The server said it is federated with a portal (``owningSystemUrl``)."""
+        return bool(self.owning_system_url)
+
     def _generate(self, transport: Transport) -> tuple[str, float]:
         url = self._discover_token_url(transport)
+        token, lifetime = self._login(transport, url)
+        if not (self.federated and _is_portal_token_url(url)):
+            return token, lifetime
+        if _is_arcgis_online(url) or _is_arcgis_online(self.owning_system_url or ""):
+            return token, lifetime  # ArcGIS Online's hosted servers take the portal token
+        return self._exchange(transport, url, token)
+
+    def _exchange(self, transport: Transport, url: str, portal_token: str) -> tuple[str, float]:
+        """A server token for the portal token (the portal's ``generateToken`` with
+        ``serverUrl`` and ``token``, answered ``{token, expires}``), as Esri's clients do."""
+        form = {
+            "token": portal_token,
+            "serverUrl": transport.server.context_url,
+            "f": "json",
+        }
+        try:
+            answer = transport.post_json(
+                url, form, authenticate=False, idempotent=True, secrets=(portal_token,)
+            )
+        except ArcGisServerError as error:
+            raise ArcGisAuthError(
+                f"the portal would not give '{self.username}' a token for this server: "
+                f"{error.message}",
+                code=error.code,
+                details=error.details,
+                url=error.url,
+            ) from None
+        return self._token_of(answer, url)
+
+    def _login(self, transport: Transport, url: str) -> tuple[str, float]:
         if urlsplit(url).scheme.lower() != "https" and not transport.allow_insecure_http:
             raise InsecureTransportError(
                 "the token service is not on https; pass allow_insecure_http=True "
@@ -208,6 +321,10 @@ class GenerateTokenProvider:
                 details=error.details,
                 url=error.url,
             ) from None
+        return self._token_of(answer, url)
+
+    def _token_of(self, answer: Mapping[str, object], url: str) -> tuple[str, float]:
+        """The token of a generateToken answer and its remaining lifetime in seconds."""
         token = answer.get("token") if isinstance(answer, Mapping) else None
         if not isinstance(token, str) or not token:
             raise ArcGisAuthError("the token service returned no token", url=url)
@@ -220,3 +337,12 @@ class GenerateTokenProvider:
             if remaining > 0:
                 lifetime = remaining
         return token, lifetime
+
+
+def _portal_https(url: str, transport: Transport) -> str:
+    """A portal's token URL over https: federated servers often report their portal's
+    URL with http although the portal answers (and takes passwords) on https only."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "http" and not transport.allow_insecure_http:
+        return "https" + url[len(parts.scheme) :]
+    return url

@@ -9,8 +9,10 @@ Rules this module enforces so callers cannot get them wrong:
   (``execute``, ``submitJob``, uploads) are never repeated blindly: only when no
   connection could be made at all (refused, unresolved, connect timeout), since then
   the server cannot have seen them;
-- a 498/499 answer (HTTP status or JSON error under HTTP 200) makes a renewable
-  token provider fetch a new token, and the request is sent once more;
+- a 498/499/401 answer (HTTP status or JSON error under HTTP 200) makes a renewable
+  token provider fetch a new token (or its application give fresh headers), and the
+  request is sent once more; refused again, the error carries the provider's hint
+  (which connection, and where to fix its login);
 - every answer goes through :func:`parse_json_response`, which raises the right
   :mod:`.errors` class for JSON errors, HTTP errors, HTML pages and broken JSON.
 """
@@ -33,7 +35,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from .auth import NoAuth, TokenProvider
+from .auth import NoAuth, TokenProvider, refused_hint
 from .encoding import FormBody
 from .errors import (
     ArcGisAuthError,
@@ -58,6 +60,8 @@ USER_AGENT = "arcgis-gp-qgis/0.1 (+https://github.com/arcgis-gp-qgis/arcgis_gp)"
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 #: ArcGIS codes meaning "token invalid or expired" (498) and "token required" (499).
 TOKEN_CODES = frozenset({498, 499})
+#: Codes after which a renewable provider is asked again and the request sent once more.
+RENEW_CODES = TOKEN_CODES | {401}
 #: Longest wait between two retries, whatever ``Retry-After`` says.
 MAX_RETRY_DELAY = 10.0
 _SNIFF_BYTES = 65536
@@ -563,11 +567,14 @@ class Transport:
                     )
                 raise
             except ArcGisAuthError as error:
-                if send_auth and error.code in TOKEN_CODES and self.auth.renewable and not renewed:
+                if send_auth and error.code in RENEW_CODES and self.auth.renewable and not renewed:
                     LOG.info("token rejected (%s) by %s; renewing", error.code, redact_url(url))
                     self.auth.invalidate()
                     renewed = True
                     continue
+                hint = refused_hint(self.auth) if send_auth else None
+                if hint and error.code in RENEW_CODES and hint not in error.message:
+                    error.message += f"; {hint}"
                 raise
 
     def _pause(self, attempt: int, delay: float | None, error: ArcGisError) -> None:

@@ -159,6 +159,13 @@ class GPServerApp:
         try:
             if lowered in ([], ["arcgis"], ["arcgis", "rest"]):
                 return redirect("/arcgis/rest/services")
+            if lowered[0] == "portal" and self.state.federated:
+                if lowered[1:] in (
+                    ["sharing", "rest", "generatetoken"],
+                    ["sharing", "generatetoken"],
+                ):
+                    return tokens.portal_generate_token(call)
+                raise RestError(400, "Invalid URL")
             if lowered[0] != "arcgis":
                 return directories.not_found_page()
             if lowered[1:3] == ["rest", "info"] and len(lowered) == 3:

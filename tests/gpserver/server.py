@@ -77,6 +77,8 @@ class GPServer:
             "job_max_age": job_max_age,
             "job_queue_delay": DEFAULT_JOB_QUEUE_DELAY,
             "token_lifetime": None,
+            "federated": False,
+            "portal_token_path": "sharing/rest/generateToken",
         }
         self.state = ServerState(
             registry=registry,
@@ -230,6 +232,30 @@ class GPServer:
     def token_lifetime(self, seconds: float | None) -> None:
         """Force the lifetime (seconds) of tokens generated from now on; None: as asked."""
         self.state.token_lifetime = seconds
+
+    @property
+    def federated(self) -> bool:
+        return self.state.federated
+
+    @federated.setter
+    def federated(self, value: bool) -> None:
+        """Federate with the portal at ``/portal`` (see tokens.py); reset() undoes it."""
+        self.state.federated = bool(value)
+
+    @property
+    def portal_url(self) -> str:
+        """``http://127.0.0.1:PORT/portal``, the federating portal (when ``federated``)."""
+        return f"{self.root}/portal"
+
+    @property
+    def portal_token_path(self) -> str:
+        return self.state.portal_token_path
+
+    @portal_token_path.setter
+    def portal_token_path(self, path: str) -> None:
+        """Where rest/info says the portal's token service is (``sharing/generateToken``:
+        the legacy URL some servers still report); the portal answers at both."""
+        self.state.portal_token_path = path
 
     def job(self, job_id: str) -> Any:
         """A job by id, whatever its service (``None`` when unknown or expired)."""

@@ -26,4 +26,9 @@ class ServerState:
     log: RequestLog
     datasets: dict[str, FeatureSet]
     token_lifetime: float | None = None  # seconds; forces the lifetime of new tokens
+    #: Federated with the portal at ``/portal``: rest/info names it, logins go there, and
+    #: services accept server tokens the portal exchanged (and referer-bound portal tokens).
+    federated: bool = False
+    #: Where rest/info says the portal's token service is (``sharing/generateToken``: legacy).
+    portal_token_path: str = "sharing/rest/generateToken"
     cache: dict[Any, Any] = field(default_factory=dict)  # map-service layers per job output

@@ -9,7 +9,8 @@ benchmark or a demo in another process can drive the server the way pytest does 
 ``/admin/faults``      DELETE     clear them (also ``POST /admin/faults/clear``)
 ``/admin/requests``    GET        the request log (``?path=<regex>`` filters)
 ``/admin/requests``    DELETE     clear it (also ``POST /admin/requests/clear``)
-``/admin/config``      GET/POST   ``job_max_age``, ``job_queue_delay``, ``token_lifetime``
+``/admin/config``      GET/POST   ``job_max_age``, ``job_queue_delay``, ``token_lifetime``,
+                                 ``federated``, ``portal_token_path``
 ``/admin/jobs``        GET        the jobs the server holds
 ``/admin/reset``       POST       faults, log, settings back to the start; jobs cancelled
 =====================  =========  ==================================================
@@ -36,6 +37,8 @@ def config_json(state: ServerState) -> dict[str, Any]:
         "job_max_age": state.jobs.max_age,
         "job_queue_delay": state.jobs.queue_delay,
         "token_lifetime": state.token_lifetime,
+        "federated": state.federated,
+        "portal_token_path": state.portal_token_path,
     }
 
 
@@ -47,6 +50,10 @@ def apply_config(state: ServerState, values: dict[str, Any]) -> None:
     if "token_lifetime" in values:
         value = values["token_lifetime"]
         state.token_lifetime = None if value is None else float(value)
+    if "federated" in values:
+        state.federated = bool(values["federated"])
+    if "portal_token_path" in values:
+        state.portal_token_path = str(values["portal_token_path"])
 
 
 def handle(state: ServerState, request: Request, reset: Callable[[], None]) -> Response:

@@ -21,7 +21,10 @@ def authenticate(call: Call, service: Service | None) -> None:
     value = token_from_request(call.params, call.headers)
     if value:
         token = call.state.tokens.check(
-            value, call.request.headers.get("Referer"), call.request.remote_addr or ""
+            value,
+            call.request.headers.get("Referer"),
+            call.request.remote_addr or "",
+            federated=call.state.federated,
         )
         call.user = token.user
     elif service is not None and service.secured:
@@ -29,18 +32,23 @@ def authenticate(call: Call, service: Service | None) -> None:
 
 
 def info(call: Call) -> Response:
+    """``rest/info``; a federated server names its portal (``owningSystemUrl``, with http
+    as real servers often report it) and the portal's token service."""
     registry = call.state.registry
-    return call.respond(
-        {
-            "currentVersion": registry.current_version,
-            "fullVersion": registry.full_version,
-            "authInfo": {
-                "isTokenBasedSecurity": True,
-                "tokenServicesUrl": f"{call.context_url}/tokens/generateToken",
-                "shortLivedTokenValidity": 60,
-            },
-        }
-    )
+    data: dict[str, Any] = {
+        "currentVersion": registry.current_version,
+        "fullVersion": registry.full_version,
+    }
+    token_url = f"{call.context_url}/tokens/generateToken"
+    if call.state.federated:
+        data["owningSystemUrl"] = f"{call.root}/portal"
+        token_url = f"{call.root}/portal/{call.state.portal_token_path}"
+    data["authInfo"] = {
+        "isTokenBasedSecurity": True,
+        "tokenServicesUrl": token_url,
+        "shortLivedTokenValidity": 60,
+    }
+    return call.respond(data)
 
 
 def directory(call: Call, folder: str) -> Response:

@@ -170,7 +170,13 @@ def test_admin_endpoints(gpserver) -> None:
     config = requests.post(
         f"{admin}/config", json={"job_max_age": 5, "token_lifetime": 2}, timeout=10
     ).json()
-    assert config == {"job_max_age": 5.0, "job_queue_delay": 0.05, "token_lifetime": 2.0}
+    assert config == {
+        "job_max_age": 5.0,
+        "job_queue_delay": 0.05,
+        "token_lifetime": 2.0,
+        "federated": False,
+        "portal_token_path": "sharing/rest/generateToken",
+    }
     assert gpserver.job_max_age == 5.0
     job_id = submit(gpserver.task_url("AnalysisAsync", "Scalars"))
     jobs = requests.get(f"{admin}/jobs", timeout=10).json()["jobs"]

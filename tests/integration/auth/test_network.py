@@ -154,3 +154,16 @@ def test_urls_excluded_from_the_proxy_in_qgis_go_direct(make_provider, gpserver,
     provider = make_provider(Connection("direct", gpserver.services_url))
     assert provider.algorithm("direct__analysis__scalars") is not None
     assert relay.seen == []
+
+
+def test_a_proxy_set_in_qgis_takes_effect_without_a_restart(make_provider, gpserver, qgis_proxy):
+    relay, settings = qgis_proxy
+    settings.setValue("proxy/proxyEnabled", False)
+    QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+    make_provider(Connection("later", gpserver.services_url))
+    assert processing.run(SCALARS.format("later"), {"Count": 1, "Factor": 1.0})["Output_Long"] == 2
+    assert relay.seen == []
+    settings.setValue("proxy/proxyEnabled", True)  # the user turns the proxy on; no restart
+    QgsNetworkAccessManager.instance().setupDefaultProxyAndCache()
+    assert processing.run(SCALARS.format("later"), {"Count": 2, "Factor": 1.0})["Output_Long"] == 4
+    assert f"{gpserver.services_url}/Analysis/GPServer/Scalars/execute" in relay.seen

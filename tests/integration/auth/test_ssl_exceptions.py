@@ -146,3 +146,14 @@ def test_an_accepted_certificate_with_a_client_certificate(
         assert result["Output_Long"] == 4
     finally:
         qgis_auth_manager.removeAuthenticationConfig(authcfg)
+
+
+def test_an_exception_added_while_qgis_runs_takes_effect_without_a_restart(
+    make_provider, untrusted_front, ssl_exception, pki: PkiFiles
+):
+    url = f"https://127.0.0.1:{untrusted_front.port}/arcgis/rest/services"
+    provider = make_provider(Connection("later", url))
+    assert provider.algorithms() == []  # refused: the client is made and kept
+    ssl_exception(pki.server_pem.read_bytes(), f"127.0.0.1:{untrusted_front.port}")
+    provider.refresh_catalogs(blocking=True)  # Refresh, as the user does after accepting
+    assert provider.algorithm("later__analysis__scalars") is not None, provider.status_notes

@@ -1,0 +1,63 @@
+"""Benchmark (issue 19, item 1): what asking QGIS for the headers at every request costs,
+and what checking QGIS's network settings at every run costs.
+
+Run: ``.venv/bin/python -m tests.benchmarks.bench_auth``.
+
+A throw-away auth database (temporary ``QGIS_AUTH_DB_DIR_PATH``) holds an EsriToken
+configuration; the plugin's header source (``plugin.auth.qgis_header_source``, QGIS's
+``updateNetworkRequest``) is asked 20,000 times, and ``qgis_network.network_fingerprint``
+(done once per run or catalog refresh) 200 times for an http and an https URL.
+No target: the figures say whether a cache would be worth its staleness (it is not).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+
+def main() -> int:
+    os.environ["QGIS_AUTH_DB_DIR_PATH"] = tempfile.mkdtemp(prefix="bench-authdb-") + "/"
+    from tests.benchmarks.common import figure, qgis_app
+
+    app = qgis_app()  # noqa: F841
+    from qgis.core import QgsApplication, QgsAuthMethodConfig
+
+    import tests.conftest  # noqa: F401  (exposes the plugin as arcgis_gp)
+    from arcgis_gp.plugin.auth import qgis_header_source
+    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.qgis_network import network_fingerprint
+
+    manager = QgsApplication.authManager()
+    assert manager.setMasterPassword("bench-master", True)
+    config = QgsAuthMethodConfig("EsriToken")
+    config.setName("bench")
+    config.setConfig("token", "x" * 64)
+    stored = manager.storeAuthenticationConfig(config)
+    config = stored[1] if isinstance(stored, tuple) else config
+    connection = Connection(
+        "bench", "https://gis.example.com/arcgis/rest/services", authcfg=config.id()
+    )
+    headers = qgis_header_source(connection)
+    assert headers()["X-Esri-Authorization"].startswith("Bearer ")
+    count = 20_000
+    start = time.perf_counter()
+    for _ in range(count):
+        headers()
+    per_call = (time.perf_counter() - start) / count
+    figure("QGIS auth headers per request (EsriToken)", f"{per_call * 1e6:8.1f} µs")
+    for url in ("http://gis.example.com/arcgis", "https://gis.example.com/arcgis"):
+        start = time.perf_counter()
+        for _ in range(200):
+            network_fingerprint(url)
+        per_call = (time.perf_counter() - start) / 200
+        figure(
+            f"network settings fingerprint per run ({url[:5].rstrip(':')})",
+            f"{per_call * 1e3:8.2f} ms",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
