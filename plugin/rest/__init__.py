@@ -14,6 +14,7 @@ operations), ``waiting`` (job polling), ``catalog`` (crawling), ``errors``.
 
 from __future__ import annotations
 
+from .answers import parse_json_response
 from .auth import (
     GenerateTokenProvider,
     HeaderAuth,
@@ -62,7 +63,7 @@ from .model import (
     ParameterType,
     ServiceFailure,
 )
-from .transport import Transport, parse_json_response
+from .transport import Transport
 from .urls import ServerUrl, parse_server_url, resolve_url
 from .waiting import PollPolicy, wait_for_job
 

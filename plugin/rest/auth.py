@@ -20,14 +20,32 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from .errors import ArcGisAuthError, ArcGisServerError, InsecureTransportError
 
-if TYPE_CHECKING:
-    from .transport import Transport
+
+@dataclass(frozen=True)
+class TokenSite:
+    """What a token provider may use of the server it logs in to, handed over by the
+    transport so that providers need nothing else of it.
+
+    ``post_form(url, form, secrets)`` POSTs a login form without credentials (the
+    form carries its own) and returns the JSON answer, or raises the server's error
+    with ``secrets`` scrubbed; ``get_info()`` returns the server's ``/rest/info``.
+    """
+
+    #: ``https://host/arcgis``: a server token is asked for this URL.
+    context_url: str
+    get_info: Callable[[], Mapping[str, Any]]
+    post_form: Callable[[str, Mapping[str, str], Sequence[str | None]], Mapping[str, Any]]
+    #: A password may travel over plain http (a test server on a trusted network).
+    allow_insecure_http: bool = False
+    #: The client's ``Referer``, which a token may be bound to.
+    referer: str | None = None
 
 
 @runtime_checkable
@@ -37,10 +55,10 @@ class TokenProvider(Protocol):
     #: ``True`` when :meth:`invalidate` followed by :meth:`token` can yield a new token.
     renewable: bool
 
-    def token(self, transport: Transport) -> str | None:
+    def token(self, site: TokenSite) -> str | None:
         """The token to send now (``None``: send none)."""
 
-    def headers(self, transport: Transport) -> Mapping[str, str]:
+    def headers(self, site: TokenSite) -> Mapping[str, str]:
         """Extra headers for every request to the server."""
 
     def invalidate(self) -> None:
@@ -63,11 +81,11 @@ class NoAuth:
 
     renewable = False
 
-    def token(self, transport: Transport) -> str | None:
+    def token(self, site: TokenSite) -> str | None:
         """No token."""
         return None
 
-    def headers(self, transport: Transport) -> Mapping[str, str]:
+    def headers(self, site: TokenSite) -> Mapping[str, str]:
         """No headers."""
         return {}
 
@@ -83,11 +101,11 @@ class StaticToken:
     def __init__(self, token: str) -> None:
         self._token = token.strip()
 
-    def token(self, transport: Transport) -> str | None:
+    def token(self, site: TokenSite) -> str | None:
         """The fixed token."""
         return self._token or None
 
-    def headers(self, transport: Transport) -> Mapping[str, str]:
+    def headers(self, site: TokenSite) -> Mapping[str, str]:
         """No headers."""
         return {}
 
@@ -110,11 +128,11 @@ class HeaderAuth:
     def __init__(self, headers: Mapping[str, str]) -> None:
         self._headers = {str(k).strip(): str(v).strip() for k, v in headers.items()}
 
-    def token(self, transport: Transport) -> str | None:
+    def token(self, site: TokenSite) -> str | None:
         """No token field: the headers carry the credentials."""
         return None
 
-    def headers(self, transport: Transport) -> Mapping[str, str]:
+    def headers(self, site: TokenSite) -> Mapping[str, str]:
         """The stored headers."""
         return dict(self._headers)
 
@@ -146,11 +164,11 @@ class HeaderProvider:
         #: Added to the error when the server refuses the headers after a retry.
         self.refused_hint = refused_hint
 
-    def token(self, transport: Transport) -> str | None:
+    def token(self, site: TokenSite) -> str | None:
         """No token field: the headers carry the credentials."""
         return None
 
-    def headers(self, transport: Transport) -> Mapping[str, str]:
+    def headers(self, site: TokenSite) -> Mapping[str, str]:
         """The headers as the application gives them now."""
         return {str(k).strip(): str(v).strip() for k, v in self._fetch().items()}
 
@@ -216,7 +234,7 @@ class GenerateTokenProvider:
     def __repr__(self) -> str:
         return f"GenerateTokenProvider(username={self.username!r}, password=<hidden>)"
 
-    def headers(self, transport: Transport) -> Mapping[str, str]:
+    def headers(self, site: TokenSite) -> Mapping[str, str]:
         """A token bound to a referer is only valid with that ``Referer`` header."""
         return {"Referer": self.referer} if self.referer else {}
 
@@ -226,20 +244,20 @@ class GenerateTokenProvider:
             self._token = None
             self._expires_at = 0.0
 
-    def token(self, transport: Transport) -> str | None:
+    def token(self, site: TokenSite) -> str | None:
         """A valid token, fetched or renewed as needed (thread-safe)."""
         with self._lock:
             if self._token and time.time() < self._expires_at:
                 return self._token
-            self._token, lifetime = self._generate(transport)
+            self._token, lifetime = self._generate(site)
             margin = min(60.0, lifetime * self.RENEW_MARGIN)
             self._expires_at = time.time() + max(lifetime - margin, 0.0)
             return self._token
 
-    def _discover_token_url(self, transport: Transport) -> str:
+    def _discover_token_url(self, site: TokenSite) -> str:
         if self.token_url:
             return self.token_url
-        info = transport.get_json(transport.server.info_url, {"f": "json"}, authenticate=False)
+        info = site.get_info()
         auth_info = info.get("authInfo") if isinstance(info, Mapping) else None
         url = auth_info.get("tokenServicesUrl") if isinstance(auth_info, Mapping) else None
         owner = info.get("owningSystemUrl") if isinstance(info, Mapping) else None
@@ -247,10 +265,10 @@ class GenerateTokenProvider:
             self.owning_system_url = owner.strip()
         if isinstance(url, str) and url.strip():
             url = url.strip()
-            self.token_url = _portal_https(url, transport) if self.federated else url
+            self.token_url = _portal_https(url, site) if self.federated else url
         else:
             # Servers that hide authInfo still answer at the documented place.
-            self.token_url = transport.server.context_url + "/tokens/generateToken"
+            self.token_url = site.context_url + "/tokens/generateToken"
         return self.token_url
 
     @property
@@ -258,27 +276,25 @@ class GenerateTokenProvider:
         """The server said it is federated with a portal (``owningSystemUrl``)."""
         return bool(self.owning_system_url)
 
-    def _generate(self, transport: Transport) -> tuple[str, float]:
-        url = self._discover_token_url(transport)
-        token, lifetime = self._login(transport, url)
+    def _generate(self, site: TokenSite) -> tuple[str, float]:
+        url = self._discover_token_url(site)
+        token, lifetime = self._login(site, url)
         if not (self.federated and _is_portal_token_url(url)):
             return token, lifetime
         if _is_arcgis_online(url) or _is_arcgis_online(self.owning_system_url or ""):
             return token, lifetime  # ArcGIS Online's hosted servers take the portal token
-        return self._exchange(transport, url, token)
+        return self._exchange(site, url, token)
 
-    def _exchange(self, transport: Transport, url: str, portal_token: str) -> tuple[str, float]:
+    def _exchange(self, site: TokenSite, url: str, portal_token: str) -> tuple[str, float]:
         """A server token for the portal token (the portal's ``generateToken`` with
         ``serverUrl`` and ``token``, answered ``{token, expires}``), as Esri's clients do."""
         form = {
             "token": portal_token,
-            "serverUrl": transport.server.context_url,
+            "serverUrl": site.context_url,
             "f": "json",
         }
         try:
-            answer = transport.post_json(
-                url, form, authenticate=False, idempotent=True, secrets=(portal_token,)
-            )
+            answer = site.post_form(url, form, (portal_token,))
         except ArcGisServerError as error:
             raise ArcGisAuthError(
                 f"the portal would not give '{self.username}' a token for this server: "
@@ -289,14 +305,14 @@ class GenerateTokenProvider:
             ) from None
         return self._token_of(answer, url)
 
-    def _login(self, transport: Transport, url: str) -> tuple[str, float]:
-        if urlsplit(url).scheme.lower() != "https" and not transport.allow_insecure_http:
+    def _login(self, site: TokenSite, url: str) -> tuple[str, float]:
+        if urlsplit(url).scheme.lower() != "https" and not site.allow_insecure_http:
             raise InsecureTransportError(
                 "the token service is not on https; pass allow_insecure_http=True "
                 "to allow this on a trusted network",
                 url=url,
             )
-        referer = self.referer or transport.referer
+        referer = self.referer or site.referer
         form = {
             "username": self.username,
             "password": self._password,
@@ -307,9 +323,7 @@ class GenerateTokenProvider:
         if referer:
             form["referer"] = referer
         try:
-            answer = transport.post_json(
-                url, form, authenticate=False, idempotent=True, secrets=(self._password,)
-            )
+            answer = site.post_form(url, form, (self._password,))
         except ArcGisServerError as error:
             if isinstance(error, ArcGisAuthError):
                 raise
@@ -339,10 +353,10 @@ class GenerateTokenProvider:
         return token, lifetime
 
 
-def _portal_https(url: str, transport: Transport) -> str:
+def _portal_https(url: str, site: TokenSite) -> str:
     """A portal's token URL over https: federated servers often report their portal's
     URL with http although the portal answers (and takes passwords) on https only."""
     parts = urlsplit(url)
-    if parts.scheme.lower() == "http" and not transport.allow_insecure_http:
+    if parts.scheme.lower() == "http" and not site.allow_insecure_http:
         return "https" + url[len(parts.scheme) :]
     return url

@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from .answers import error_from_json
 from .auth import TokenProvider
 from .encoding import encode_inputs, encode_value, to_json
 from .errors import (
@@ -31,7 +32,8 @@ from .errors import (
     JobExpiredError,
 )
 from .model import ExecuteResult, ExecutionType, GPResult, GPService, GPTask, JobInfo
-from .transport import NetworkOptions, Transport, error_from_json
+from .sessions import NetworkOptions
+from .transport import Transport
 from .urls import ServerUrl, join_url, parse_server_url, resolve_url
 
 #: Messages by which servers say a job id is unknown (expired, deleted, wrong).
@@ -104,7 +106,7 @@ class GPClient:
     path, or ``None`` to leave it to ``session``. ``timeout`` is seconds (or a
     ``(connect, read)`` pair) per request. A password only travels over http
     when ``allow_insecure_http`` is set. ``network`` adds a proxy and a TLS client
-    certificate (see :class:`~.transport.NetworkOptions`).
+    certificate (see :class:`~.sessions.NetworkOptions`).
     """
 
     def __init__(  # noqa: PLR0917 - the documented positional order of the public API
