@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ArcGisError, InvalidUrlError
 from .model import Catalog, GPService, GPTask, ServiceFailure
-from .transport import DEFAULT_POOL_SIZE
 from .urls import ServerUrl
 
 if TYPE_CHECKING:
@@ -121,8 +120,8 @@ def crawl_catalog(
 ) -> Catalog:
     """Every GP service and task under ``url`` (default: the client's base URL).
 
-    ``max_workers`` defaults to the client's connection pool size (48, or
-    ``$ARCGIS_GP_MAX_CONNECTIONS``): one worker per pooled connection, since more
+    ``max_workers`` defaults to the pool size the client was built with
+    (:attr:`GPClient.pool_size`): one worker per pooled connection, since more
     workers would open and discard connections, and fewer would leave latency idle.
     ``on_progress(done, total, label)`` is called from worker threads after each
     folder, service or task; ``total`` grows as the crawl discovers more.
@@ -138,7 +137,7 @@ def crawl_catalog(
 
     only_task: str | None = None
     if max_workers is None:
-        max_workers = getattr(getattr(client, "transport", None), "pool_size", DEFAULT_POOL_SIZE)
+        max_workers = client.pool_size
     with ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="gp-crawl") as pool:
 
         def read_task(service: GPService, name: str) -> GPTask:

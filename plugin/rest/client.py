@@ -158,6 +158,11 @@ class GPClient:
     def __repr__(self) -> str:
         return f"GPClient({self.base_url!r})"
 
+    @property
+    def pool_size(self) -> int:
+        """Connections kept per host: as many requests as can run at once."""
+        return self.transport.pool_size
+
     # -- URLs -------------------------------------------------------------------------
 
     def url(self, url_or_path: str) -> str:
