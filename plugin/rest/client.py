@@ -15,6 +15,7 @@ import mimetypes
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,35 @@ def _sr_value(sr: Any) -> str | None:
     if isinstance(sr, Mapping):
         return to_json(dict(sr))
     raise TypeError(f"cannot use a {type(sr).__name__} as a spatial reference")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``execute`` and ``submitJob`` take besides the inputs, as form fields."""
+
+    out_sr: Any = None
+    process_sr: Any = None
+    context: Any = None
+    return_z: bool = False
+    return_m: bool = False
+
+    def fields(self) -> list[tuple[str, str | bytes]]:
+        """``env:outSR``, ``env:processSR``, ``context``, ``returnZ``, ``returnM``: only
+        those set, in this order."""
+        fields: list[tuple[str, str | bytes]] = []
+        for name, sr in (("env:outSR", self.out_sr), ("env:processSR", self.process_sr)):
+            value = _sr_value(sr)
+            if value is not None:
+                fields.append((name, value))
+        if self.context is not None:
+            encoded = encode_value(self.context)
+            if encoded is not None:
+                fields.append(("context", encoded))
+        if self.return_z:
+            fields.append(("returnZ", "true"))
+        if self.return_m:
+            fields.append(("returnM", "true"))
+        return fields
 
 
 def execute_result(data: Any, url: str | None) -> ExecuteResult:
@@ -242,31 +272,16 @@ class GPClient:
 
     # -- running ----------------------------------------------------------------------
 
-    @staticmethod
-    def _run_fields(
-        inputs: Mapping[str, Any],
-        *,
-        out_sr: Any,
-        process_sr: Any,
-        context: Any,
-        return_z: bool,
-        return_m: bool,
-    ) -> list[tuple[str, str | bytes]]:
+    def _run_request(
+        self, task_url: str, operation: str, inputs: Mapping[str, Any], options: RunOptions
+    ) -> tuple[str, list[tuple[str, str | bytes]]]:
+        """The URL and form of ``execute`` or ``submitJob``: the inputs, then the
+        options as the API names them, then ``f=json``."""
+        url = self._task(task_url).task_url + "/" + operation
         fields: list[tuple[str, str | bytes]] = list(encode_inputs(inputs).items())
-        for name, sr in (("env:outSR", out_sr), ("env:processSR", process_sr)):
-            value = _sr_value(sr)
-            if value is not None:
-                fields.append((name, value))
-        if context is not None:
-            encoded = encode_value(context)
-            if encoded is not None:
-                fields.append(("context", encoded))
-        if return_z:
-            fields.append(("returnZ", "true"))
-        if return_m:
-            fields.append(("returnM", "true"))
+        fields.extend(options.fields())
         fields.append(("f", "json"))
-        return fields
+        return url, fields
 
     def execute(
         self,
@@ -285,15 +300,8 @@ class GPClient:
         ``timeout`` overrides the client's for this call: a long synchronous task
         may send nothing for minutes.
         """
-        url = self._task(task_url).task_url + "/execute"
-        fields = self._run_fields(
-            inputs,
-            out_sr=out_sr,
-            process_sr=process_sr,
-            context=context,
-            return_z=return_z,
-            return_m=return_m,
-        )
+        options = RunOptions(out_sr, process_sr, context, return_z, return_m)
+        url, fields = self._run_request(task_url, "execute", inputs, options)
         data = self.transport.post_json(url, fields, idempotent=False, timeout=timeout)
         return execute_result(data, url)
 
@@ -318,15 +326,8 @@ class GPClient:
         layer's ``index_execute_answer``); it is checked as :meth:`execute` checks a
         whole answer. The caller owns ``path`` (and removes it).
         """
-        url = self._task(task_url).task_url + "/execute"
-        fields = self._run_fields(
-            inputs,
-            out_sr=out_sr,
-            process_sr=process_sr,
-            context=context,
-            return_z=return_z,
-            return_m=return_m,
-        )
+        options = RunOptions(out_sr, process_sr, context, return_z, return_m)
+        url, fields = self._run_request(task_url, "execute", inputs, options)
         answer = self.transport.post_to_file(url, path, fields, timeout=timeout)
         try:
             data = index(answer)
@@ -349,15 +350,8 @@ class GPClient:
         timeout: float | tuple[float, float] | None = None,
     ) -> JobInfo:
         """Start an asynchronous job (POST ``submitJob``; never repeated automatically)."""
-        url = self._task(task_url).task_url + "/submitJob"
-        fields = self._run_fields(
-            inputs,
-            out_sr=out_sr,
-            process_sr=process_sr,
-            context=context,
-            return_z=return_z,
-            return_m=return_m,
-        )
+        options = RunOptions(out_sr, process_sr, context, return_z, return_m)
+        url, fields = self._run_request(task_url, "submitJob", inputs, options)
         data = self.transport.post_json(url, fields, idempotent=False, timeout=timeout)
         return JobInfo.from_json(data, url=url)
 
