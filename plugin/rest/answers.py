@@ -19,11 +19,14 @@ from urllib3.exceptions import NewConnectionError
 
 from .errors import (
     ArcGisAuthError,
+    ArcGisConnectFailedError,
     ArcGisConnectionError,
     ArcGisError,
     ArcGisHttpError,
     ArcGisInvalidResponseError,
     ArcGisServerError,
+    ArcGisTimeoutError,
+    ArcGisTlsError,
     scrub,
 )
 
@@ -202,6 +205,28 @@ def _safe_json(body: bytes) -> Any:
         return json.loads(_decode(body))
     except ValueError:
         return None
+
+
+def request_failure(error: requests.RequestException, url: str, timeout: Any) -> ArcGisError:
+    """The :mod:`.errors` class a requests exception means: a refused certificate, a
+    connection never made (the server cannot have seen the request), a timeout, or a
+    connection lost on the way."""
+    if isinstance(error, requests.exceptions.SSLError):
+        return ArcGisTlsError(f"TLS/certificate check failed: {error}", url=url)
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return ArcGisConnectFailedError("timed out while connecting", url=url)
+    if isinstance(error, requests.exceptions.Timeout):
+        return ArcGisTimeoutError(f"no answer within {timeout} s", url=url)
+    if isinstance(
+        error,
+        (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ),
+    ) and _never_connected(error):
+        return ArcGisConnectFailedError(_describe(error), url=url)
+    return ArcGisConnectionError(_describe(error), url=url)
 
 
 def _never_connected(error: BaseException) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 
+from . import downloads
 from .answers import error_from_json
 from .auth import TokenProvider
 from .encoding import encode_inputs, encode_value, to_json
@@ -328,7 +329,7 @@ class GPClient:
         """
         options = RunOptions(out_sr, process_sr, context, return_z, return_m)
         url, fields = self._run_request(task_url, "execute", inputs, options)
-        answer = self.transport.post_to_file(url, path, fields, timeout=timeout)
+        answer = downloads.post_to_file(self.transport, url, path, fields, timeout=timeout)
         try:
             data = index(answer)
         except ValueError as error:
@@ -440,8 +441,8 @@ class GPClient:
         params = self._result_params(return_type_data, out_sr, return_z, return_m)
         return self._job_call(
             job_id,
-            lambda: self.transport.download(
-                url, path, params, chunk_size=chunk_size, expect_json=True
+            lambda: downloads.download(
+                self.transport, url, path, params, chunk_size=chunk_size, expect_json=True
             ),
         )
 
@@ -502,7 +503,7 @@ class GPClient:
         ``base`` (a job URL). The token is sent only if the file is on this server.
         """
         absolute = resolve_url(url, self.server, base)
-        return self.transport.download(absolute, path, chunk_size=chunk_size)
+        return downloads.download(self.transport, absolute, path, chunk_size=chunk_size)
 
     # -- result map services --------------------------------------------------------------
 

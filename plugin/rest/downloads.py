@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 import requests
 
@@ -29,6 +30,20 @@ from .errors import ArcGisConnectionError, ArcGisInvalidResponseError, ArcGisTim
 
 _SNIFF_BYTES = 65536
 _MAX_ERROR_BODY = 1 << 20
+
+
+class Caller(Protocol):
+    """The request loop a download runs in (:meth:`.transport.Transport.call`)."""
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        handle: Callable[[requests.Response, Sequence[str | None]], Path],
+        **options: Any,
+    ) -> Path:
+        """Send ``method url`` (retried, with credentials) and return ``handle``'s result."""
 
 
 def stream_to(
@@ -100,3 +115,70 @@ def _refuse_error_body(
             url=response.url,
         )
     return body
+
+
+def download(
+    transport: Caller,
+    url: str,
+    path: str | os.PathLike[str],
+    params: Mapping[str, Any] | None = None,
+    *,
+    chunk_size: int = 1 << 20,
+    expect_json: bool = False,
+    authenticate: bool = True,
+    timeout: Any = None,
+) -> Path:
+    """Stream a GET response to ``path`` (never the whole body in memory).
+
+    The body lands in ``<path>.part`` first and is renamed when complete, so a
+    failed or retried download never leaves a half file under the real name.
+    An ArcGIS JSON error in place of the file is raised as such; with
+    ``expect_json`` an HTML page is refused too.
+    """
+    target = Path(path)
+
+    def handle(response: requests.Response, secrets: Sequence[str | None]) -> Path:
+        return stream_to(response, target, chunk_size, expect_json, secrets)
+
+    return transport.call(
+        "GET",
+        url,
+        params=params,
+        authenticate=authenticate,
+        idempotent=True,
+        stream=True,
+        timeout=timeout,
+        handle=handle,
+    )
+
+
+def post_to_file(
+    transport: Caller,
+    url: str,
+    path: str | os.PathLike[str],
+    fields: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    *,
+    chunk_size: int = 1 << 20,
+    authenticate: bool = True,
+    timeout: Any = None,
+    secrets: Sequence[str | None] = (),
+) -> Path:
+    """POST a form and stream the JSON answer to ``path``, as :func:`download` does
+    (an ``execute`` answer may carry features too big for memory). Never repeated
+    blindly, as ``Transport.post_json``; a JSON error or an HTML page is raised as such."""
+    target = Path(path)
+
+    def handle(response: requests.Response, all_secrets: Sequence[str | None]) -> Path:
+        return stream_to(response, target, chunk_size, True, all_secrets)
+
+    return transport.call(
+        "POST",
+        url,
+        fields=fields,
+        authenticate=authenticate,
+        idempotent=False,
+        stream=True,
+        timeout=timeout,
+        secrets=secrets,
+        handle=handle,
+    )

@@ -22,11 +22,9 @@ The session is built by :mod:`.sessions`; streamed bodies are written by :mod:`.
 from __future__ import annotations
 
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -35,21 +33,17 @@ import requests
 from .answers import (
     TOKEN_CODES,
     _check_complete,
-    _describe,
-    _never_connected,
     error_from_json,
     parse_json_response,
+    request_failure,
 )
 from .auth import NoAuth, TokenProvider, TokenSite, refused_hint
-from .downloads import stream_to
 from .encoding import FormBody
 from .errors import (
     ArcGisAuthError,
-    ArcGisConnectFailedError,
     ArcGisConnectionError,
     ArcGisError,
     ArcGisHttpError,
-    ArcGisTimeoutError,
     ArcGisTlsError,
     redact_url,
 )
@@ -222,71 +216,6 @@ class Transport:
             secrets=secrets,
         )
 
-    def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        params: Mapping[str, Any] | None = None,
-        *,
-        chunk_size: int = 1 << 20,
-        expect_json: bool = False,
-        authenticate: bool = True,
-        timeout: Any = None,
-    ) -> Path:
-        """Stream a GET response to ``path`` (never the whole body in memory).
-
-        The body lands in ``<path>.part`` first and is renamed when complete, so a
-        failed or retried download never leaves a half file under the real name.
-        An ArcGIS JSON error in place of the file is raised as such; with
-        ``expect_json`` an HTML page is refused too.
-        """
-        target = Path(path)
-
-        def handle(response: requests.Response, secrets: Sequence[str | None]) -> Path:
-            return stream_to(response, target, chunk_size, expect_json, secrets)
-
-        return self.call(
-            "GET",
-            url,
-            params=params,
-            authenticate=authenticate,
-            idempotent=True,
-            stream=True,
-            timeout=timeout,
-            handle=handle,
-        )
-
-    def post_to_file(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        fields: Mapping[str, Any] | Iterable[tuple[str, Any]],
-        *,
-        chunk_size: int = 1 << 20,
-        authenticate: bool = True,
-        timeout: Any = None,
-        secrets: Sequence[str | None] = (),
-    ) -> Path:
-        """POST a form and stream the JSON answer to ``path``, as :meth:`download` does
-        (an ``execute`` answer may carry features too big for memory). Never repeated
-        blindly, as :meth:`post_json`; a JSON error or an HTML page is raised as such."""
-        target = Path(path)
-
-        def handle(response: requests.Response, all_secrets: Sequence[str | None]) -> Path:
-            return stream_to(response, target, chunk_size, True, all_secrets)
-
-        return self.call(
-            "POST",
-            url,
-            fields=fields,
-            authenticate=authenticate,
-            idempotent=False,
-            stream=True,
-            timeout=timeout,
-            secrets=secrets,
-            handle=handle,
-        )
-
     # -- the one request loop -----------------------------------------------------
 
     def call(
@@ -430,25 +359,9 @@ class Transport:
                 stream=stream,
                 **kwargs,
             )
-        except requests.exceptions.SSLError as error:
-            raise ArcGisTlsError(f"TLS/certificate check failed: {error}", url=url) from None
-        except requests.exceptions.ConnectTimeout:
-            raise ArcGisConnectFailedError("timed out while connecting", url=url) from None
-        except requests.exceptions.Timeout:
-            raise ArcGisTimeoutError(
-                f"no answer within {timeout if timeout is not None else self.timeout} s",
-                url=url,
-            ) from None
-        except (
-            requests.exceptions.ConnectionError,
-            requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError,
-        ) as error:
-            if _never_connected(error):
-                raise ArcGisConnectFailedError(_describe(error), url=url) from None
-            raise ArcGisConnectionError(_describe(error), url=url) from None
         except requests.exceptions.RequestException as error:
-            raise ArcGisConnectionError(_describe(error), url=url) from None
+            wait = timeout if timeout is not None else self.timeout
+            raise request_failure(error, url, wait) from None
         finally:
             for handle in request_files.values():
                 stream_obj = handle[1] if isinstance(handle, tuple) and len(handle) > 1 else None

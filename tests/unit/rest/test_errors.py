@@ -17,7 +17,7 @@ from arcgis_gp.plugin.rest import (
     parse_json_response,
     redact_url,
 )
-from arcgis_gp.plugin.rest.transport import _describe, error_from_json
+from arcgis_gp.plugin.rest.answers import _describe, error_from_json
 
 URL = "https://gis.example.com/arcgis/rest/services/A/GPServer/T/execute"
 
