@@ -8,8 +8,10 @@ plugin's translated texts wrap them where a user reads them.
 
 Modules: ``urls`` (parse pasted URLs, resolve relative ones), ``model`` (typed
 JSON views), ``encoding`` (GP values as form fields), ``auth`` (tokens and
-headers), ``transport`` (HTTP, retries, response parsing), ``client`` (the
-operations), ``waiting`` (job polling), ``catalog`` (crawling), ``errors``.
+headers), ``answers`` (response parsing, error recognition), ``sessions`` and
+``tls`` (the pooled session), ``transport`` (the request loop: retries, token
+renewal), ``downloads`` (streamed answers), ``client`` (the operations), ``waiting``
+(job polling), ``catalog`` (crawling), ``errors``.
 """
 
 from __future__ import annotations
