@@ -6,7 +6,7 @@ from typing import Any
 
 from qgis.core import QgsApplication
 
-from .clients import forget_clients
+from .connections.clients import forget_clients
 from .i18n import PluginTranslator
 from .jobs.manager import JobManager
 from .provider.provider import ArcGisGpProvider

@@ -30,7 +30,7 @@ from qgis.core import (
     QgsProcessingOutputLayerDefinition,
 )
 
-from ..connections import Connection
+from ..connections.connection import Connection
 from ..qgis_log import log_warning
 from ..rest.encoding import RawJson
 from ..rest.errors import ArcGisError, JobError, redact_url, scrub
