@@ -6,9 +6,10 @@ from typing import Any
 
 from qgis.core import QgsApplication
 
-from .clients import forget_clients
+from .connections.clients import forget_clients
 from .i18n import PluginTranslator
 from .jobs.manager import JobManager
+from .provider.job_hooks import forget_secrets
 from .provider.provider import ArcGisGpProvider
 
 
@@ -68,7 +69,9 @@ class ArcGisGpPlugin:
         jobs.start_watching()
 
     def unload(self) -> None:
-        """Remove the provider and every GUI part this plugin added."""
+        """Remove the provider and every GUI part this plugin added, and empty the
+        process-wide registries (shared clients, the job listener, secrets kept for
+        scrubbing), so that a reload starts clean and nothing outlives the plugin."""
         if self.jobs_panel is not None:
             self.iface.removeDockWidget(self.jobs_panel)
             self.jobs_panel.setParent(None)
@@ -85,4 +88,5 @@ class ArcGisGpPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         forget_clients()
+        forget_secrets()
         self.translator.remove()

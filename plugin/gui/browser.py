@@ -24,8 +24,8 @@ from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QAction, QWidget
 
-from ..catalog_cache import CatalogCache
-from ..connections import SETTINGS_ORIGIN, Connection, load_connections
+from ..connections.catalog_cache import CatalogCache
+from ..connections.connection import SETTINGS_ORIGIN, Connection, load_connections
 from ..i18n import translate
 from ..icons import provider_icon
 from ..provider.algorithm import algorithm_name

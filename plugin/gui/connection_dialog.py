@@ -25,8 +25,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..clients import new_client
-from ..connections import DEFAULT_TIMEOUT_S, Connection, ConnectionConfigError, validate
+from ..connections.clients import new_client
+from ..connections.connection import DEFAULT_TIMEOUT_S, Connection, ConnectionConfigError, validate
 from ..i18n import translate
 from ..rest.catalog import crawl_catalog
 from ..rest.errors import ArcGisError

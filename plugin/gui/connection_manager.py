@@ -26,7 +26,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..connections import (
+from ..connections.connection import (
     ENV_CONNECTIONS_FILE,
     SETTINGS_ORIGIN,
     Connection,
@@ -38,8 +38,8 @@ from ..connections import (
     save_connection,
     update_connection,
 )
+from ..connections.qgis_import import ImportCandidate, qgis_arcgis_connections
 from ..i18n import translate
-from ..qgis_arcgis_connections import ImportCandidate, qgis_arcgis_connections
 from .connection_dialog import ConnectionDialog
 
 ROLE_CONNECTION = Qt.ItemDataRole.UserRole + 1

@@ -15,8 +15,8 @@ from typing import Any
 from qgis.core import QgsApplication
 from qgis.PyQt.QtWidgets import QAction, QDialog
 
-from ..clients import forget_clients
-from ..connections import Connection, connections_from_settings, update_connection
+from ..connections.clients import forget_clients
+from ..connections.connection import Connection, connections_from_settings, update_connection
 from ..i18n import translate
 from ..icons import plugin_icon
 from ..provider.provider import ArcGisGpProvider

@@ -27,7 +27,7 @@ from typing import Any
 from qgis.core import QgsApplication, QgsMapLayer, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QThread
 
-from ..clients import client_for
+from ..connections.clients import client_for
 from ..provider.job_hooks import JOB_ID_PROPERTY, JobDetached, job_listener, set_job_listener
 from ..provider.runner import JOB_ID_OUTPUT, RUN_IN_BACKGROUND
 from ..rest.errors import ArcGisError

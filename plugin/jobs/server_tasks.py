@@ -15,7 +15,7 @@ from typing import Callable
 
 from qgis.core import QgsApplication, QgsMapLayer, QgsTask
 
-from ..clients import client_for
+from ..connections.clients import client_for
 from ..i18n import translate
 from ..provider.algorithm import GPTaskAlgorithm
 from ..provider.job_hooks import Destination, JobSubmission, replay_inputs, tag_layer

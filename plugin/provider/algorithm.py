@@ -23,8 +23,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
-from ..clients import client_for
-from ..connections import Connection, slug
+from ..connections.clients import client_for
+from ..connections.connection import Connection, slug
 from ..gptypes import filters
 from ..gptypes.categories import in_category_order
 from ..gptypes.compat import FLAG_HIDDEN

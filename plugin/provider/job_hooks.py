@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from qgis.core import (
     QgsProcessingOutputLayerDefinition,
 )
 
-from ..connections import Connection
+from ..connections.connection import Connection
 from ..qgis_log import log_warning
 from ..rest.encoding import RawJson
 from ..rest.errors import ArcGisError, JobError, redact_url, scrub
@@ -145,14 +146,57 @@ def job_listener() -> JobListener | None:
 
 
 #: Secret input values of this session's jobs, by job id, to scrub from what is recorded
-#: (a server may echo them in messages). Never written anywhere.
-_secrets: dict[str, list[str]] = {}
+#: (a server may echo them in messages). Never written anywhere. A job's entry goes when
+#: its record ends (outputs fetched, or the job failed or was cancelled on the server);
+#: the least recently used go beyond :data:`MAX_REMEMBERED_JOBS`, so that jobs never
+#: fetched (timed out, fetch failed, abandoned) cannot grow it for a session's lifetime.
+_secrets: OrderedDict[str, list[str]] = OrderedDict()
+
+#: Far more jobs than one session watches at once; evicting a live job's secrets only
+#: means later messages of that job are recorded unscrubbed, hence the generous figure.
+MAX_REMEMBERED_JOBS = 256
 
 
 def remember_secrets(job_id: str, secrets: list[str]) -> None:
+    """Keep a job's secret input values for scrubbing what it reports."""
+    kept = [s for s in secrets if s]
+    if not kept:
+        return
     with _lock:
-        if secrets:
-            _secrets[job_id] = [s for s in secrets if s]
+        _secrets[job_id] = kept
+        _secrets.move_to_end(job_id)
+        while len(_secrets) > MAX_REMEMBERED_JOBS:
+            _secrets.popitem(last=False)
+
+
+def remembered_secrets(job_id: str) -> list[str]:
+    """The secret input values kept for a job (``[]`` once its record ended)."""
+    with _lock:
+        kept = _secrets.get(job_id)
+        if kept is None:
+            return []
+        _secrets.move_to_end(job_id)
+        return list(kept)
+
+
+def forget_secrets(job_id: str | None = None) -> None:
+    """Drop one job's secret values, or every job's (``None``: the plugin unloads)."""
+    with _lock:
+        if job_id is None:
+            _secrets.clear()
+        else:
+            _secrets.pop(job_id, None)
+
+
+def _ends_record(method: str, args: tuple[Any, ...]) -> bool:
+    """Whether this event is the last a job reports: its outputs arrived, or the server
+    ended it without outputs (failed, cancelled). A fetch that failed may be retried."""
+    if method == "job_fetched":
+        return True
+    if method != "job_ended" or not args or args[0] is None:
+        return False
+    status = getattr(args[0], "status", None)
+    return isinstance(status, JobStatus) and status.is_terminal
 
 
 def _scrubbed(value: Any, secrets: list[str]) -> Any:
@@ -188,14 +232,18 @@ class JobReport:
 
     def __call__(self, method: str, *args: Any) -> None:
         if self.listener is None:
+            if _ends_record(method, args):
+                forget_secrets(self.job_id)
             return
-        with _lock:
-            secrets = list(_secrets.get(self.job_id, ()))
+        secrets = remembered_secrets(self.job_id)
         try:
             clean = [_scrubbed(arg, secrets) for arg in args]
             getattr(self.listener, method)(self.job_id, *clean)
         except Exception as error:  # recording must never fail a run
             log_warning(f"Job {self.job_id}: could not record {method}: {error}")
+        finally:
+            if _ends_record(method, args):
+                forget_secrets(self.job_id)
 
 
 def _is_secret(data_type: str) -> bool:

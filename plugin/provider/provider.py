@@ -17,9 +17,9 @@ from qgis.core import QgsApplication, QgsProcessingProvider, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 
-from ..catalog_cache import CatalogCache
-from ..clients import client_for
-from ..connections import Connection, load_connections
+from ..connections.catalog_cache import CatalogCache
+from ..connections.clients import client_for
+from ..connections.connection import Connection, load_connections
 from ..i18n import translate
 from ..icons import provider_icon, provider_icon_path
 from ..qgis_log import log_info, log_warning

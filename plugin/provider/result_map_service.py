@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from qgis.core import QgsRasterLayer
 
-from ..connections import Connection
+from ..connections.connection import Connection
 from ..gptypes.featureset import FeatureSetReader
 from ..gptypes.service_layers import ServiceAccess, arcgis_map_layer_uri
 from ..gptypes.spatial_reference import crs_from_spatial_reference

@@ -21,7 +21,7 @@ from qgis.core import (
     QgsProcessingFeedback,
 )
 
-from ..connections import Connection
+from ..connections.connection import Connection
 from ..gptypes.base import OMIT, DecodeContext, EncodeContext, ResultValue, unique_path
 from ..gptypes.errors import EsriJsonError
 from ..gptypes.execute_answer import AnswerEntry, index_execute_answer

@@ -4,9 +4,10 @@ and what checking QGIS's network settings at every run costs.
 Run: ``.venv/bin/python -m tests.benchmarks.bench_auth``.
 
 A throw-away auth database (temporary ``QGIS_AUTH_DB_DIR_PATH``) holds an EsriToken
-configuration; the plugin's header source (``plugin.auth.qgis_header_source``, QGIS's
-``updateNetworkRequest``) is asked 20,000 times, and ``qgis_network.network_fingerprint``
-(done once per run or catalog refresh) 200 times for an http and an https URL.
+configuration; the plugin's header source
+(``plugin.connections.qgis_auth.qgis_header_source``, QGIS's ``updateNetworkRequest``) is
+asked 20,000 times, and ``qgis_network.network_fingerprint`` (done once per run or catalog
+refresh) 200 times for an http and an https URL.
 No target: the figures say whether a cache would be worth its staleness (it is not).
 """
 
@@ -25,9 +26,9 @@ def main() -> int:
     from qgis.core import QgsApplication, QgsAuthMethodConfig
 
     import tests.conftest  # noqa: F401  (exposes the plugin as arcgis_gp)
-    from arcgis_gp.plugin.auth import qgis_header_source
-    from arcgis_gp.plugin.connections import Connection
-    from arcgis_gp.plugin.qgis_network import network_fingerprint
+    from arcgis_gp.plugin.connections.connection import Connection
+    from arcgis_gp.plugin.connections.qgis_auth import qgis_header_source
+    from arcgis_gp.plugin.connections.qgis_network import network_fingerprint
 
     manager = QgsApplication.authManager()
     assert manager.setMasterPassword("bench-master", True)

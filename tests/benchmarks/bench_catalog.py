@@ -6,7 +6,7 @@ A GP server (tests/gpserver) runs in a child process with a generated services f
 10 folders x 10 GP services x 10 tasks (1,111 requests per crawl: the root, the
 folders, the services and the tasks), and a ``latency`` fault of 50 ms on every request
 (``time.sleep`` in the request's own thread: no CPU held, requests served concurrently).
-``crawl_catalog`` reads it through the client the plugin makes (``plugin/clients.py``:
+``crawl_catalog`` reads it through the client the plugin makes (``plugin/connections/clients.py``:
 QGIS's proxy settings, the connection pool of ``plugin/rest/transport.py``, 48
 connections unless ``$ARCGIS_GP_MAX_CONNECTIONS`` says otherwise), with its default
 pool (one worker per connection), with 32 (the default before) and 64 connections, sequentially
@@ -77,8 +77,8 @@ def _post_json(url: str, body: dict) -> None:
 def _client(services_url: str, connections: int | None):
     """The plugin's own client for a connection to ``services_url``; ``connections``
     sets ``$ARCGIS_GP_MAX_CONNECTIONS`` (the documented knob) while it is made."""
-    from arcgis_gp.plugin.clients import new_client
-    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.connections.clients import new_client
+    from arcgis_gp.plugin.connections.connection import Connection
     from arcgis_gp.plugin.rest.transport import POOL_SIZE_VARIABLE
 
     saved = os.environ.get(POOL_SIZE_VARIABLE)

@@ -66,8 +66,8 @@ def _plugin(mode: str, services_url: str, target: str, job_id: str = "") -> None
     from processing.core.Processing import Processing
     from qgis.core import QgsApplication
 
-    from arcgis_gp.plugin.catalog_cache import CatalogCache
-    from arcgis_gp.plugin.connections import connections_from_file
+    from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections.connection import connections_from_file
     from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 
     Processing.initialize()

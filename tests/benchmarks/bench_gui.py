@@ -56,8 +56,8 @@ def main() -> int:
     sys.path.append(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
     from processing.core.Processing import Processing
 
-    from arcgis_gp.plugin.catalog_cache import CatalogCache
-    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections.connection import Connection
     from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 
     Processing.initialize()

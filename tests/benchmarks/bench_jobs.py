@@ -36,9 +36,9 @@ def main() -> int:
     import processing
     from processing.core.Processing import Processing
 
-    from arcgis_gp.plugin.catalog_cache import CatalogCache
-    from arcgis_gp.plugin.clients import forget_clients
-    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections.clients import forget_clients
+    from arcgis_gp.plugin.connections.connection import Connection
     from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
     from arcgis_gp.plugin.rest import GPClient, wait_for_job
     from arcgis_gp.plugin.rest.waiting import PollPolicy

@@ -46,8 +46,8 @@ def _child(cache_dir: str, url: str) -> None:
     from processing.core.Processing import Processing
 
     Processing.initialize()
-    from arcgis_gp.plugin.catalog_cache import CatalogCache
-    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections.connection import Connection
     from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 
     connection = Connection(name="bench", url=url)
@@ -69,8 +69,8 @@ def _child(cache_dir: str, url: str) -> None:
 
 def main() -> int:
     import tests.conftest  # noqa: F401
-    from arcgis_gp.plugin.catalog_cache import CatalogCache
-    from arcgis_gp.plugin.connections import Connection
+    from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections.connection import Connection
     from arcgis_gp.plugin.rest import GPClient
     from arcgis_gp.plugin.rest.catalog import crawl_catalog
     from tests.benchmarks.bench_catalog import services_yaml

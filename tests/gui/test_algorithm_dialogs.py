@@ -54,7 +54,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from arcgis_gp.plugin.connections import Connection
+from arcgis_gp.plugin.connections.connection import Connection
 from arcgis_gp.plugin.gptypes.base import CATEGORY_SEPARATOR as SEP
 from arcgis_gp.plugin.gptypes.compat import FLAG_HIDDEN
 from tests.integration.auth.conftest import make_provider  # noqa: F401 (a fixture)

@@ -16,7 +16,7 @@ from qgis.PyQt.QtCore import QModelIndex, Qt
 from qgis.PyQt.QtWidgets import QApplication, QDialog, QWidget
 
 import arcgis_gp
-from arcgis_gp.plugin.connections import (
+from arcgis_gp.plugin.connections.connection import (
     ENV_CONNECTIONS_FILE,
     SETTINGS_GROUP,
     Connection,
@@ -24,10 +24,10 @@ from arcgis_gp.plugin.connections import (
     parse_connections_yaml,
     save_connection,
 )
+from arcgis_gp.plugin.connections.qgis_import import NEW_GROUP
 from arcgis_gp.plugin.gui.browser import ROOT_NAME
 from arcgis_gp.plugin.gui.connection_dialog import ConnectionDialog
 from arcgis_gp.plugin.gui.connection_manager import ConnectionManagerDialog
-from arcgis_gp.plugin.qgis_arcgis_connections import NEW_GROUP
 from tests.qt_wait import wait_for_signal
 
 pytestmark = pytest.mark.gui
@@ -52,7 +52,8 @@ def clean_connections(monkeypatch, tmp_path) -> Iterator[None]:
     settings.remove(NEW_GROUP)
     monkeypatch.delenv(ENV_CONNECTIONS_FILE, raising=False)
     monkeypatch.setattr(
-        "arcgis_gp.plugin.catalog_cache.default_cache_dir", lambda: tmp_path / "catalogs"
+        "arcgis_gp.plugin.connections.catalog_cache.default_cache_dir",
+        lambda: tmp_path / "catalogs",
     )
     yield
     settings.remove(SETTINGS_GROUP)

@@ -17,9 +17,9 @@ import pytest
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QThreadPool
 
-from arcgis_gp.plugin.catalog_cache import CatalogCache
-from arcgis_gp.plugin.clients import client_for, forget_clients
-from arcgis_gp.plugin.connections import Connection, connections_from_file
+from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+from arcgis_gp.plugin.connections.clients import client_for, forget_clients
+from arcgis_gp.plugin.connections.connection import Connection, connections_from_file
 from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 from tests.integration.provider.conftest import RecordingFeedback, point_layer
 

@@ -20,8 +20,8 @@ import processing
 import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
-from arcgis_gp.plugin.clients import client_for
-from arcgis_gp.plugin.connections import connections_from_file
+from arcgis_gp.plugin.connections.clients import client_for
+from arcgis_gp.plugin.connections.connection import connections_from_file
 
 from .conftest import JOB_TIMEOUT, REQUEST_TIMEOUT
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from qgis.core import QgsApplication, QgsProcessingContext, QgsVectorLayer
 
-from arcgis_gp.plugin.clients import client_for, forget_clients
-from arcgis_gp.plugin.connections import connections_from_file
+from arcgis_gp.plugin.connections.clients import client_for, forget_clients
+from arcgis_gp.plugin.connections.connection import connections_from_file
 
 from .conftest import RecordingFeedback, connection_yaml, fast_retries, make_provider
 

@@ -29,8 +29,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from arcgis_gp.plugin.clients import forget_clients
-from arcgis_gp.plugin.connections import Connection, connections_to_yaml
+from arcgis_gp.plugin.connections.clients import forget_clients
+from arcgis_gp.plugin.connections.connection import Connection, connections_to_yaml
 from arcgis_gp.plugin.jobs import api as jobs_api
 from arcgis_gp.plugin.jobs.model import JobState
 from arcgis_gp.plugin.jobs.store import JobStore

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from qgis.core import QgsSettings
 
-from arcgis_gp.plugin.connections import (
+from arcgis_gp.plugin.connections.connection import (
     ENV_CONNECTIONS_FILE,
     Connection,
     ConnectionConfigError,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from qgis.core import QgsSettings
 
-from arcgis_gp.plugin.qgis_arcgis_connections import (
+from arcgis_gp.plugin.connections.qgis_import import (
     NEW_GROUP,
     OLD_AUTH_GROUP,
     OLD_GROUPS,

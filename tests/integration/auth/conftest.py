@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsApplication
 
-from arcgis_gp.plugin.catalog_cache import CatalogCache
-from arcgis_gp.plugin.clients import forget_clients
-from arcgis_gp.plugin.connections import Connection, connections_from_file, connections_to_yaml
+from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+from arcgis_gp.plugin.connections.clients import forget_clients
+from arcgis_gp.plugin.connections.connection import (
+    Connection,
+    connections_from_file,
+    connections_to_yaml,
+)
 from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 
 from .relays import PkiFiles, Relay, make_pki

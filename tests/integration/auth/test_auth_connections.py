@@ -13,8 +13,12 @@ import pytest
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProcessingException, QgsSettings
 
 import arcgis_gp
-from arcgis_gp.plugin.clients import forget_clients
-from arcgis_gp.plugin.connections import ENV_CONNECTIONS_FILE, Connection, connections_to_yaml
+from arcgis_gp.plugin.connections.clients import forget_clients
+from arcgis_gp.plugin.connections.connection import (
+    ENV_CONNECTIONS_FILE,
+    Connection,
+    connections_to_yaml,
+)
 from tests.qgis_auth import store_auth_config
 
 ECHO = "arcgisgp:{}__secure_protected__echo"
@@ -179,7 +183,8 @@ def test_processing_run_works_for_every_connection_right_after_a_headless_start(
     path.write_text(connections_to_yaml(connections), encoding="utf-8")
     monkeypatch.setenv(ENV_CONNECTIONS_FILE, str(path))
     monkeypatch.setattr(
-        "arcgis_gp.plugin.catalog_cache.default_cache_dir", lambda: tmp_path / "profile-cache"
+        "arcgis_gp.plugin.connections.catalog_cache.default_cache_dir",
+        lambda: tmp_path / "profile-cache",
     )
     plugin = arcgis_gp.classFactory(None)  # as qgis_process and scripts load it
     plugin.initProcessing()

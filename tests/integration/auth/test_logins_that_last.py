@@ -17,8 +17,8 @@ import pytest
 from qgis.core import QgsAuthMethodConfig, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
-from arcgis_gp.plugin.auth import QGIS_AUTH_LOCK
-from arcgis_gp.plugin.connections import Connection
+from arcgis_gp.plugin.connections.connection import Connection
+from arcgis_gp.plugin.connections.qgis_auth import QGIS_AUTH_LOCK
 from tests.qgis_auth import generate_token, store_auth_config
 
 ECHO = "arcgisgp:{}__secure_protected__echo"

@@ -12,8 +12,8 @@ import pytest
 from qgis.core import QgsAuthCertUtils, QgsNetworkAccessManager, QgsSettings
 from qgis.PyQt.QtNetwork import QSsl, QSslCertificate, QSslKey
 
-from arcgis_gp.plugin.clients import forget_clients
-from arcgis_gp.plugin.connections import Connection
+from arcgis_gp.plugin.connections.clients import forget_clients
+from arcgis_gp.plugin.connections.connection import Connection
 from tests.qgis_auth import store_auth_config
 
 from .relays import PkiFiles, Relay, pki_config

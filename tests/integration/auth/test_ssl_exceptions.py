@@ -17,8 +17,8 @@ import pytest
 from qgis.core import QgsAuthCertUtils, QgsAuthConfigSslServer
 from qgis.PyQt.QtNetwork import QSslCertificate, QSslError
 
-from arcgis_gp.plugin.connections import Connection
-from arcgis_gp.plugin.qgis_network import accepted_certificate
+from arcgis_gp.plugin.connections.connection import Connection
+from arcgis_gp.plugin.connections.qgis_network import accepted_certificate
 from tests.qgis_auth import store_auth_config
 
 from .relays import PkiFiles, Relay, pki_config

@@ -15,9 +15,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from arcgis_gp.plugin.catalog_cache import CatalogCache
-from arcgis_gp.plugin.clients import forget_clients
-from arcgis_gp.plugin.connections import connections_from_file
+from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+from arcgis_gp.plugin.connections.clients import forget_clients
+from arcgis_gp.plugin.connections.connection import connections_from_file
 from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 
 

@@ -16,9 +16,9 @@ import pytest
 from processing.core.ProcessingConfig import ProcessingConfig
 from qgis.core import QgsApplication, QgsProcessingException, QgsSettings
 
-from arcgis_gp.plugin.catalog_cache import CatalogCache
-from arcgis_gp.plugin.clients import new_client
-from arcgis_gp.plugin.connections import Connection
+from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+from arcgis_gp.plugin.connections.clients import new_client
+from arcgis_gp.plugin.connections.connection import Connection
 from arcgis_gp.plugin.provider.provider import PROVIDER_NAME, ArcGisGpProvider, profile_name
 from arcgis_gp.plugin.rest.catalog import crawl_catalog
 from arcgis_gp.plugin.settings import (

@@ -8,8 +8,8 @@ import yaml
 from qgis.core import QgsApplication
 
 import arcgis_gp
-from arcgis_gp.plugin.catalog_cache import CatalogCache
-from arcgis_gp.plugin.connections import ENV_CONNECTIONS_FILE, connections_from_file
+from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+from arcgis_gp.plugin.connections.connection import ENV_CONNECTIONS_FILE, connections_from_file
 from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
 from tests.gpserver import GPServer
 from tests.gpserver.registry import DEFAULT_SERVICES_YAML
@@ -20,7 +20,8 @@ from tests.qt_wait import wait_for_signal
 def env_connections(connections_file, monkeypatch, tmp_path):
     monkeypatch.setenv(ENV_CONNECTIONS_FILE, str(connections_file))
     monkeypatch.setattr(
-        "arcgis_gp.plugin.catalog_cache.default_cache_dir", lambda: tmp_path / "profile-cache"
+        "arcgis_gp.plugin.connections.catalog_cache.default_cache_dir",
+        lambda: tmp_path / "profile-cache",
     )
     return connections_file
 

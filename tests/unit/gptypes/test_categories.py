@@ -12,7 +12,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
 )
 
-from arcgis_gp.plugin.connections import Connection
+from arcgis_gp.plugin.connections.connection import Connection
 from arcgis_gp.plugin.gptypes.base import CATEGORY_SEPARATOR as SEP
 from arcgis_gp.plugin.gptypes.base import OMIT, EncodeContext
 from arcgis_gp.plugin.gptypes.categories import in_category_order

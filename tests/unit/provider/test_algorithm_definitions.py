@@ -27,7 +27,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from arcgis_gp.plugin.connections import Connection
+from arcgis_gp.plugin.connections.connection import Connection
 from arcgis_gp.plugin.gptypes.compat import (
     FLAG_OPTIONAL,
     SOURCE_ANY_GEOMETRY,

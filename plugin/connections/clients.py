@@ -1,6 +1,6 @@
 """One REST client per connection: the bridge from QGIS settings to the plain `rest` layer.
 
-A client carries the connection's authentication (:mod:`.auth`) and QGIS's proxy and
+A client carries the connection's authentication (:mod:`.qgis_auth`) and QGIS's proxy and
 trusted CAs (:mod:`.qgis_network`), so every request honours QGIS's settings.
 
 Clients are shared (one pooled ``requests`` session per connection) and thread-safe for
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import threading
 
-from .auth import auth_for
-from .connections import Connection
+from ..rest.client import GPClient
+from ..settings import pool_size
+from .connection import Connection
+from .qgis_auth import auth_for
 from .qgis_network import network_fingerprint, network_options
-from .rest.client import GPClient
-from .settings import pool_size
 
 _clients: dict[Connection, tuple[GPClient, tuple[object, ...]]] = {}
 #: Clients replaced after a settings change, perhaps still in use: closed at the end.

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from qgis.core import QgsApplication
 
-from .connections import Connection
-from .qgis_log import log_warning
-from .rest.model import Catalog
+from ..qgis_log import log_warning
+from ..rest.model import Catalog
+from .connection import Connection
 
 FORMAT_VERSION = 1
 

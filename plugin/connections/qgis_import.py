@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from qgis.core import QgsSettings
 
-from .connections import Connection, slug
-from .rest.errors import InvalidUrlError
-from .rest.urls import parse_server_url
+from ..rest.errors import InvalidUrlError
+from ..rest.urls import parse_server_url
+from .connection import Connection, slug
 
 OLD_GROUPS = ("qgis/connections-arcgisfeatureserver", "qgis/connections-arcgismapserver")
 OLD_AUTH_GROUP = "qgis/ARCGISFEATURESERVER"

@@ -11,7 +11,7 @@ memory, and never written to settings, logs, URLs or files in clear.
   sent is the one QGIS holds now (refreshed by OAuth2, edited by the user); after a
   refusal QGIS is asked once more and the request retried once.
 - Basic on a server federated with a portal: the login goes to the portal, whose token
-  is exchanged for a server token (see :class:`~.rest.auth.GenerateTokenProvider`).
+  is exchanged for a server token (see :class:`~..rest.auth.GenerateTokenProvider`).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
-from .connections import Connection
-from .rest.auth import GenerateTokenProvider, HeaderProvider, TokenProvider
-from .rest.errors import ArcGisAuthError
-from .rest.tls import ClientCertificate
+from ..rest.auth import GenerateTokenProvider, HeaderProvider, TokenProvider
+from ..rest.errors import ArcGisAuthError
+from ..rest.tls import ClientCertificate
+from .connection import Connection
 
 #: QGIS methods that authenticate with a TLS client certificate.
 PKI_METHODS = frozenset({"PKI-Paths", "PKI-PKCS#12", "Identity-Cert"})

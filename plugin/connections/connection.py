@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from qgis.core import QgsSettings
 
-from .qgis_log import log_warning
+from ..qgis_log import log_warning
 
 ENV_CONNECTIONS_FILE = "ARCGIS_GP_CONNECTIONS"
 SETTINGS_GROUP = "arcgis_gp/connections"
