@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from qgis.core import QgsSettings
 
 from .qgis_log import log_warning
-from .rest.transport import DEFAULT_POOL_SIZE, MAX_POOL_SIZE, POOL_SIZE_VARIABLE
+from .rest.sessions import DEFAULT_POOL_SIZE, MAX_POOL_SIZE, POOL_SIZE_VARIABLE
 from .rest.waiting import PollPolicy
 
 #: Where Processing keeps its options (``Setting.qname``).

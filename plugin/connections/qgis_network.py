@@ -26,7 +26,7 @@ from qgis.PyQt.QtCore import QDateTime
 from qgis.PyQt.QtNetwork import QNetworkProxy, QSslError
 
 from ..rest.tls import ClientCertificate, PinnedCertificate
-from ..rest.transport import NetworkOptions
+from ..rest.sessions import NetworkOptions
 
 _PROXY_SCHEMES = {
     QNetworkProxy.ProxyType.HttpProxy: "http",
