@@ -25,8 +25,8 @@ from qgis.core import QgsApplication, QgsNetworkAccessManager, QgsSettings
 from qgis.PyQt.QtCore import QDateTime
 from qgis.PyQt.QtNetwork import QNetworkProxy, QSslError
 
-from ..rest.tls import ClientCertificate, PinnedCertificate
 from ..rest.sessions import NetworkOptions
+from ..rest.tls import ClientCertificate, PinnedCertificate
 
 _PROXY_SCHEMES = {
     QNetworkProxy.ProxyType.HttpProxy: "http",
