@@ -27,6 +27,8 @@ WORK=/root/qgis-qt6           # inside the chroot: src/, build/, ccache/, stamps
 PREFIX=/opt/qgis-qt6          # inside the chroot: the installed QGIS
 QWT_PREFIX=/opt/qwt-qt6
 STEP=${1:-all}
+# shellcheck source=scripts/chroot-lib.sh
+source "$ROOT_DIR/scripts/chroot-lib.sh"
 
 # What QGIS needs to build its libraries and bindings with Qt6 (no server, 3D, GRASS, PDAL,
 # desktop application), plus what the plugin's tests need to run.
@@ -54,38 +56,16 @@ in_chroot() { chroot "$CHROOT" env HOME=/root LC_ALL=C.UTF-8 bash -c "$1"; }
 stamp() { [ -e "$CHROOT$WORK/stamps/$1" ]; }
 mark() { mkdir -p "$CHROOT$WORK/stamps" && touch "$CHROOT$WORK/stamps/$1"; }
 
-unmount() {  # never leave the host's /dev mounted inside a folder someone may delete
-  sleep 1
-  for point in dev sys proc; do
-    if mountpoint -q "$CHROOT/$point"; then
-      umount -R "$CHROOT/$point" 2>/dev/null || umount -R -l "$CHROOT/$point"
-    fi
-  done
-}
 
 make_chroot() {
-  if [ ! -x "$CHROOT/usr/bin/python3" ]; then
-    command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap
-    mkdir -p "$CHROOT"
-    log "debootstrap trixie into $CHROOT"
-    debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates,make,xauth \
-      trixie "$CHROOT" "$MIRROR"
-  fi
+  chroot_create
   cat >"$CHROOT/etc/apt/sources.list" <<EOF
 deb $MIRROR trixie main
 deb-src $MIRROR trixie main
 deb $MIRROR trixie-backports main
 deb-src $MIRROR trixie-backports main
 EOF
-  trap unmount EXIT
-  mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
-  mountpoint -q "$CHROOT/dev" || mount --rbind /dev "$CHROOT/dev"
-  mountpoint -q "$CHROOT/sys" || mount -t sysfs sys "$CHROOT/sys"
-  cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
-  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
-    cp /usr/local/share/ca-certificates/*.crt "$CHROOT/usr/local/share/ca-certificates/"
-    chroot "$CHROOT" update-ca-certificates >/dev/null
-  fi
+  chroot_mount
   mkdir -p "$CHROOT$WORK"/{src,build,ccache,stamps,logs}
 }
 

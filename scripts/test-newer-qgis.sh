@@ -16,12 +16,9 @@ esac
 CHROOT=${2:-${XDG_CACHE_HOME:-$HOME/.cache}/arcgis_gp/chroots/$NAME}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-if [ ! -x "$CHROOT/usr/bin/python3" ]; then
-  command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap
-  mkdir -p "$CHROOT"
-  debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates,make,xauth \
-    trixie "$CHROOT" "$MIRROR"
-fi
+# shellcheck source=scripts/chroot-lib.sh
+source "$ROOT_DIR/scripts/chroot-lib.sh"
+chroot_create
 if [ "$QGIS_LINE" = 3.44 ]; then
   # QGIS 3.44 is in trixie-backports: apt prefers it there for QGIS's own packages, so that
   # `make test`'s plain `apt-get install` (scripts/setup.sh) takes 3.44.
@@ -33,24 +30,7 @@ Pin-Priority: 990
 EOF
 fi
 
-unmount() {  # never leave the host's /dev mounted inside a folder someone may delete
-  sleep 1  # processes of the run (Xvfb) may still be closing their devices
-  for point in dev sys proc; do
-    if mountpoint -q "$CHROOT/$point"; then
-      umount -R "$CHROOT/$point" 2>/dev/null || umount -R -l "$CHROOT/$point"
-    fi
-  done
-}
-trap unmount EXIT
-mountpoint -q "$CHROOT/proc" || mount -t proc proc "$CHROOT/proc"
-mountpoint -q "$CHROOT/dev" || mount --rbind /dev "$CHROOT/dev"
-mountpoint -q "$CHROOT/sys" || mount -t sysfs sys "$CHROOT/sys"
-cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
-# Local certificate authorities (a proxy's, a company's) so pip can reach PyPI from inside.
-if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
-  cp /usr/local/share/ca-certificates/*.crt "$CHROOT/usr/local/share/ca-certificates/"
-  chroot "$CHROOT" update-ca-certificates >/dev/null
-fi
+chroot_mount
 
 # A copy of the work tree (not a clone: uncommitted changes are what is being tried).
 rm -rf "$CHROOT/root/proj"
