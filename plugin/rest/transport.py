@@ -33,7 +33,6 @@ import requests
 from .answers import (
     TOKEN_CODES,
     _check_complete,
-    error_from_json,
     parse_json_response,
     request_failure,
 )
@@ -48,27 +47,11 @@ from .errors import (
     redact_url,
 )
 from .sessions import (
-    DEFAULT_POOL_SIZE,
-    MAX_POOL_SIZE,
-    POOL_SIZE_VARIABLE,
     NetworkOptions,
     build_session,
     pool_size_setting,
 )
 from .urls import ServerUrl
-
-#: Names other modules and tests import from here since before the split.
-__all__ = [
-    "DEFAULT_POOL_SIZE",
-    "MAX_POOL_SIZE",
-    "POOL_SIZE_VARIABLE",
-    "TOKEN_CODES",
-    "NetworkOptions",
-    "Transport",
-    "error_from_json",
-    "parse_json_response",
-    "pool_size_setting",
-]
 
 LOG = logging.getLogger(__name__)
 

@@ -79,7 +79,7 @@ def _client(services_url: str, connections: int | None):
     sets ``$ARCGIS_GP_MAX_CONNECTIONS`` (the documented knob) while it is made."""
     from arcgis_gp.plugin.connections.clients import new_client
     from arcgis_gp.plugin.connections.connection import Connection
-    from arcgis_gp.plugin.rest.transport import POOL_SIZE_VARIABLE
+    from arcgis_gp.plugin.rest.sessions import POOL_SIZE_VARIABLE
 
     saved = os.environ.get(POOL_SIZE_VARIABLE)
     if connections is not None:

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from arcgis_gp.plugin.rest import GPClient, crawl_catalog
-from arcgis_gp.plugin.rest.transport import POOL_SIZE_VARIABLE
+from arcgis_gp.plugin.rest.sessions import POOL_SIZE_VARIABLE
 
 
 @pytest.mark.parametrize("connections", [1, 3])

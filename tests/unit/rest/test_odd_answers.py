@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from arcgis_gp.plugin.rest import ArcGisInvalidResponseError, ArcGisServerError
+from arcgis_gp.plugin.rest.answers import error_from_json
 from arcgis_gp.plugin.rest.model import ExecuteResult, GPResult, JobInfo
-from arcgis_gp.plugin.rest.transport import error_from_json
 
 REALWORLD = json.loads(
     (Path(__file__).parents[2] / "data" / "realworld" / "odd_answers.json").read_text("utf-8")

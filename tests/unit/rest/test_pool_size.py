@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from arcgis_gp.plugin.rest.transport import (
+from arcgis_gp.plugin.rest.sessions import (
     DEFAULT_POOL_SIZE,
     MAX_POOL_SIZE,
     POOL_SIZE_VARIABLE,
-    Transport,
     pool_size_setting,
 )
+from arcgis_gp.plugin.rest.transport import Transport
 from arcgis_gp.plugin.rest.urls import parse_server_url
 
 URL = "http://127.0.0.1:1/arcgis/rest/services"
