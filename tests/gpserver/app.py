@@ -19,6 +19,7 @@ from typing import Any
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from . import oauth
 from .bulk import parse_urlencoded
 from .call import Call, GPRequest
 from .errors import RestError, invalid_url
@@ -159,6 +160,8 @@ class GPServerApp:
         try:
             if lowered in ([], ["arcgis"], ["arcgis", "rest"]):
                 return redirect("/arcgis/rest/services")
+            if lowered[:4] == ["portal", "sharing", "rest", "oauth2"] and self.state.federated:
+                return oauth.handle(call, "/".join(lowered[4:]))
             if lowered[0] == "portal" and self.state.federated:
                 if lowered[1:] in (
                     ["sharing", "rest", "generatetoken"],

@@ -22,6 +22,7 @@ from .datasets import DATASETS
 from .faults import Fault, FaultSet
 from .handlers.admin import apply_config
 from .jobs import JobManager
+from .oauth import OAuthService
 from .registry import DEFAULT_SERVICES_YAML, load_registry
 from .requestlog import RecordedRequest, RequestLog
 from .state import ServerState
@@ -79,6 +80,9 @@ class GPServer:
             "token_lifetime": None,
             "federated": False,
             "portal_token_path": "sharing/rest/generateToken",
+            "portal_hosted": False,
+            "oauth_access_lifetime": None,
+            "oauth_refresh_lifetime": None,
         }
         self.state = ServerState(
             registry=registry,
@@ -96,6 +100,7 @@ class GPServer:
             log=RequestLog(),
             datasets={name: build() for name, build in DATASETS.items()},
         )
+        self.state.oauth = OAuthService(self.state.tokens, registry.users)
         self.app = GPServerApp(self.state, self.reset)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -256,6 +261,32 @@ class GPServer:
         """Where rest/info says the portal's token service is (``sharing/generateToken``:
         the legacy URL some servers still report); the portal answers at both."""
         self.state.portal_token_path = path
+
+    @property
+    def portal_hosted(self) -> bool:
+        return self.state.portal_hosted
+
+    @portal_hosted.setter
+    def portal_hosted(self, value: bool) -> None:
+        """Hosted by the portal at ``/portal``, as ArcGIS Online's servers are: federated,
+        and its services take portal tokens (OAuth ones too) without an exchange."""
+        self.state.portal_hosted = bool(value)
+        if value:
+            self.state.federated = True
+
+    @property
+    def oauth(self) -> OAuthService:
+        """The portal's OAuth 2.0 side: ``register()`` apps, set ``access_lifetime``."""
+        assert self.state.oauth is not None
+        return self.state.oauth
+
+    @property
+    def oauth_authorize_url(self) -> str:
+        return f"{self.portal_url}/sharing/rest/oauth2/authorize"
+
+    @property
+    def oauth_token_url(self) -> str:
+        return f"{self.portal_url}/sharing/rest/oauth2/token"
 
     def job(self, job_id: str) -> Any:
         """A job by id, whatever its service (``None`` when unknown or expired)."""

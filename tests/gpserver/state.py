@@ -9,6 +9,7 @@ from typing import Any
 from .faults import FaultSet
 from .featureset import FeatureSet
 from .jobs import JobManager
+from .oauth import OAuthService
 from .registry import Registry
 from .requestlog import RequestLog
 from .tokens import TokenService
@@ -32,3 +33,8 @@ class ServerState:
     #: Where rest/info says the portal's token service is (``sharing/generateToken``: legacy).
     portal_token_path: str = "sharing/rest/generateToken"
     cache: dict[Any, Any] = field(default_factory=dict)  # map-service layers per job output
+    #: The portal's OAuth 2.0 apps, codes and refresh tokens (``oauth.py``).
+    oauth: OAuthService | None = None
+    #: A server the portal hosts, as ArcGIS Online's are: its services take portal tokens
+    #: (OAuth access tokens included) as they are, without the serverUrl exchange.
+    portal_hosted: bool = False

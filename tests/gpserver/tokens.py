@@ -34,16 +34,21 @@ class Token:
 
 
 def token_from_request(params: dict[str, str], headers: dict[str, str]) -> str | None:
-    """The token a request carries: form/query ``token`` first, then the Esri header."""
+    """The token a request carries: form/query ``token`` first, then the Esri header, then
+    ``Authorization: Bearer`` (taken by servers without web-tier authentication, as Esri
+    documents; what QGIS's OAuth2 method writes by default)."""
     token = params.get("token")
     if token:
         return token.strip()
-    for name, raw in headers.items():
-        if name.lower() == "x-esri-authorization":
-            value = raw.strip()
-            if value.lower().startswith("bearer "):
-                value = value[7:].strip()
-            return value or None
+    lowered = {name.lower(): raw for name, raw in headers.items()}
+    if "x-esri-authorization" in lowered:
+        value = lowered["x-esri-authorization"].strip()
+        if value.lower().startswith("bearer "):
+            value = value[7:].strip()
+        return value or None
+    bearer = lowered.get("authorization", "").strip()
+    if bearer.lower().startswith("bearer "):
+        return bearer[7:].strip() or None
     return None
 
 
@@ -132,16 +137,25 @@ class TokenService:
         return {"token": token.value, "expires": int(token.expires * 1000)}
 
     def check(
-        self, value: str, referer: str | None, remote_addr: str, *, federated: bool = False
+        self,
+        value: str,
+        referer: str | None,
+        remote_addr: str,
+        *,
+        federated: bool = False,
+        portal_hosted: bool = False,
     ) -> Token:
         """The valid token, or :func:`invalid_token` (unknown, expired, wrong binding).
 
         ``federated``: the check of a federated server's service, which takes portal
         tokens only when they are bound to a referer (and sent with it); a standalone
-        server knows no portal tokens at all.
+        server knows no portal tokens at all. ``portal_hosted``: a server the portal
+        hosts, as ArcGIS Online's are, takes every portal token (OAuth ones included).
         """
         token = self._valid(value, referer, remote_addr)
-        if token.kind == "portal" and not (federated and token.client == "referer"):
+        if token.kind == "portal" and not (
+            portal_hosted or (federated and token.client == "referer")
+        ):
             raise invalid_token()
         return token
 

@@ -10,7 +10,9 @@ benchmark or a demo in another process can drive the server the way pytest does 
 ``/admin/requests``    GET        the request log (``?path=<regex>`` filters)
 ``/admin/requests``    DELETE     clear it (also ``POST /admin/requests/clear``)
 ``/admin/config``      GET/POST   ``job_max_age``, ``job_queue_delay``, ``token_lifetime``,
-                                 ``federated``, ``portal_token_path``
+                                 ``federated``, ``portal_token_path``,
+                                 ``portal_hosted``, ``oauth_access_lifetime``,
+                                 ``oauth_refresh_lifetime`` (seconds)
 ``/admin/jobs``        GET        the jobs the server holds
 ``/admin/reset``       POST       faults, log, settings back to the start; jobs cancelled
 =====================  =========  ==================================================
@@ -39,6 +41,9 @@ def config_json(state: ServerState) -> dict[str, Any]:
         "token_lifetime": state.token_lifetime,
         "federated": state.federated,
         "portal_token_path": state.portal_token_path,
+        "portal_hosted": state.portal_hosted,
+        "oauth_access_lifetime": state.oauth.access_lifetime if state.oauth else None,
+        "oauth_refresh_lifetime": state.oauth.refresh_lifetime if state.oauth else None,
     }
 
 
@@ -54,6 +59,13 @@ def apply_config(state: ServerState, values: dict[str, Any]) -> None:
         state.federated = bool(values["federated"])
     if "portal_token_path" in values:
         state.portal_token_path = str(values["portal_token_path"])
+    if "portal_hosted" in values:
+        state.portal_hosted = bool(values["portal_hosted"])
+        state.federated = state.federated or state.portal_hosted
+    for key in ("oauth_access_lifetime", "oauth_refresh_lifetime"):
+        if key in values and state.oauth is not None:
+            value = values[key]
+            setattr(state.oauth, key[6:], None if value is None else float(value))
 
 
 def handle(state: ServerState, request: Request, reset: Callable[[], None]) -> Response:

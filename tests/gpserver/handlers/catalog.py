@@ -25,6 +25,7 @@ def authenticate(call: Call, service: Service | None) -> None:
             call.request.headers.get("Referer"),
             call.request.remote_addr or "",
             federated=call.state.federated,
+            portal_hosted=call.state.portal_hosted,
         )
         call.user = token.user
     elif service is not None and service.secured:
