@@ -166,3 +166,30 @@ def test_basic_login_on_a_federated_server_goes_through_the_portal(
     assert [bool(r.form.get("serverUrl")) for r in portal] == [False, True]
     assert portal[0].path.endswith(token_path)
     assert not gpserver.requests_to(r"/arcgis/tokens/")
+
+
+def test_an_api_header_changed_in_qgis_is_the_next_one_sent(
+    make_provider, qgis_auth_manager, gpserver
+):
+    """QGIS's API header method (not in QGIS 3.22: skipped there) is asked per request."""
+    if "APIHeader" not in qgis_auth_manager.authMethodsKeys():
+        pytest.skip("this QGIS has no API header auth method (QGIS 3.22 lists none)")
+    first = generate_token(gpserver)
+    authcfg = store_auth_config(
+        qgis_auth_manager, "APIHeader", "header", {"X-Esri-Authorization": f"Bearer {first}"}
+    )
+    try:
+        make_provider(Connection("header", gpserver.services_url, authcfg=authcfg))
+        assert processing.run(ECHO.format("header"), {"Text": "one"})["Output_Text"] == "one"
+        second = generate_token(gpserver)
+        with QGIS_AUTH_LOCK:
+            config = QgsAuthMethodConfig()
+            qgis_auth_manager.loadAuthenticationConfig(authcfg, config, True)
+            config.setConfig("X-Esri-Authorization", f"Bearer {second}")
+            assert qgis_auth_manager.updateAuthenticationConfig(config)
+        gpserver.state.tokens.revoke(first)
+        gpserver.clear_requests()
+        assert processing.run(ECHO.format("header"), {"Text": "two"})["Output_Text"] == "two"
+        assert _header_tokens(gpserver, r"/Echo/execute$") == [second]
+    finally:
+        qgis_auth_manager.removeAuthenticationConfig(authcfg)
