@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from . import oauth
 from .bulk import parse_urlencoded
 from .call import Call, GPRequest
-from .errors import RestError, invalid_url
+from .errors import RestError, invalid_url, refusal
 from .faults import REQUEST_KINDS, Fault
 from .handlers import admin, catalog, directories, gp, imageserver, mapserver, tokens, uploads
 from .state import ServerState
@@ -70,6 +70,9 @@ def _fault_response(fault: Fault, environ: dict[str, Any], response: Response | 
             status=200,
             mimetype="text/html",
         )
+    if kind == "refuse":
+        body = json.dumps(refusal(str(fault.params.get("reason", "privileges"))))
+        return Response(body, status=200, mimetype="text/plain")
     if kind == "json_body":
         body = json.dumps(fault.params.get("body", {}), separators=(",", ":"))
         return Response(body, status=200, mimetype="text/plain")

@@ -41,6 +41,32 @@ def invalid_url() -> RestError:
     return RestError(400, "Invalid URL", ["Invalid URL"])
 
 
+#: How ArcGIS Online refuses a run, by reason: a user whose role lacks the privilege
+#: (e.g. "Perform analysis") gets the portal's 403 (message code GWM_0003); a run whose
+#: cost in credits cannot be met gets the raster analysis service's answer, a string
+#: ``error`` with an ``error_description`` (seen in arcgis-python-api issue 1781).
+REFUSALS: dict[str, dict[str, Any]] = {
+    "privileges": {
+        "error": {
+            "code": 403,
+            "messageCode": "GWM_0003",
+            "message": "You do not have permissions to access this resource or perform "
+            "this operation.",
+            "details": [],
+        }
+    },
+    "credits": {
+        "error": "job failed to get submitted",
+        "error_description": "Failed to compute cost/credits for tool GenerateRaster",
+    },
+}
+
+
+def refusal(reason: str) -> dict[str, Any]:
+    """The body of an ArcGIS Online refusal (``REFUSALS``; KeyError for an unknown one)."""
+    return REFUSALS[reason]
+
+
 def token_required() -> RestError:
     return RestError(499, "Token Required")
 

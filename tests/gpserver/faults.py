@@ -18,6 +18,9 @@ N matching requests. Kinds:
                        ``results``, a submitJob answer without ``jobId``); ``process`` runs
                        the request first
 ``never_ending_job``   jobs submitted to matching tasks never finish (until cancelled)
+``refuse``             ArcGIS Online refuses the request as it refuses a user without the
+                       privilege (``reason=privileges``: 403, GWM_0003) or the credits
+                       (``reason=credits``) a ready-to-use service needs (``errors.py``)
 ``token_lifetime``     tokens generated now expire after ``seconds`` whatever was asked
 ``expire_job``         the job named in the URL (``…/jobs/<id>…``) expires just before the
                        request is handled (a job gone before its results were fetched)
@@ -38,6 +41,7 @@ REQUEST_KINDS = (
     "truncated_json",
     "html_error",
     "json_body",
+    "refuse",
 )
 KINDS = ("latency", *REQUEST_KINDS, "never_ending_job", "token_lifetime", "expire_job")
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -47,6 +51,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "truncated_json": {"fraction": 0.5},
     "token_lifetime": {"seconds": 1.0},
     "json_body": {"body": {}},
+    "refuse": {"reason": "privileges"},
 }
 
 

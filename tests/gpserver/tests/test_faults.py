@@ -176,6 +176,9 @@ def test_admin_endpoints(gpserver) -> None:
         "token_lifetime": 2.0,
         "federated": False,
         "portal_token_path": "sharing/rest/generateToken",
+        "portal_hosted": False,
+        "oauth_access_lifetime": None,
+        "oauth_refresh_lifetime": None,
     }
     assert gpserver.job_max_age == 5.0
     job_id = submit(gpserver.task_url("AnalysisAsync", "Scalars"))
