@@ -29,7 +29,7 @@ from ..gptypes.featureset import FeatureSetReader
 from ..gptypes.table import handler_for
 from ..i18n import translate
 from ..rest.client import GPClient
-from ..rest.errors import ArcGisError, JobCancelledError, JobError
+from ..rest.errors import ArcGisError, ArcGisRefusedError, JobCancelledError, JobError
 from ..rest.model import (
     GPMessage,
     GPParameter,
@@ -110,9 +110,20 @@ def report_messages(feedback: QgsProcessingFeedback, messages: list[GPMessage]) 
             feedback.pushInfo(text)
 
 
-def _failure_text(task: GPTask, error: ArcGisError) -> str:
-    """The server's own words first: the error, then the job's error messages."""
+def _failure_text(task: GPTask, error: ArcGisError, connection: str = "") -> str:
+    """The server's own words first: the error, then the job's error messages.
+
+    A refusal (no privilege, no credits) also names the connection whose sign-in was
+    refused: its user, not the plugin, must get the privilege or the credits.
+    """
     text = f"{task.display_name or task.name}: {error}"
+    if isinstance(error, ArcGisRefusedError) and connection:
+        note = translate(
+            "Runner",
+            "connection '{name}': the signed-in user may not run this task; an "
+            "administrator of the portal can grant the privilege or the credits it needs",
+        )
+        text += f" ({note.format(name=connection)})"
     if isinstance(error, JobError):
         lines = [m.description for m in error.messages if m.is_error and m.description]
         if lines:
@@ -259,9 +270,13 @@ class TaskRun:
                         "on the server.")  # fmt: skip
                     feedback.pushInfo(cancelled.format(job_id=error.job_id))
                     return {}
-                raise QgsProcessingException(_failure_text(self.task, error)) from error
+                raise QgsProcessingException(
+                    _failure_text(self.task, error, self.connection.name)
+                ) from error
             except ArcGisError as error:
-                raise QgsProcessingException(_failure_text(self.task, error)) from error
+                raise QgsProcessingException(
+                    _failure_text(self.task, error, self.connection.name)
+                ) from error
         if job is not None:
             outputs[JOB_ID_OUTPUT] = job.job_id
         return outputs

@@ -24,6 +24,7 @@ from .errors import (
     ArcGisError,
     ArcGisHttpError,
     ArcGisInvalidResponseError,
+    ArcGisRefusedError,
     ArcGisServerError,
     ArcGisTimeoutError,
     ArcGisTlsError,
@@ -85,7 +86,12 @@ def error_from_json(
         elif isinstance(raw_details, (list, tuple)):
             details = [str(d) for d in raw_details if d not in (None, "")]
     elif isinstance(error, str) and error.strip():
+        # OAuth-style ``{"error": "...", "error_description": "..."}`` (ArcGIS Online's
+        # raster analysis refusing a run it cannot charge): the description says why.
         message = error
+        description = data.get("error_description")
+        if isinstance(description, str) and description.strip():
+            message = f"{error.strip()}: {description.strip()}"
     elif str(data.get("status", "")).lower() == "error":
         messages = data.get("messages")
         texts = [str(m) for m in messages] if isinstance(messages, (list, tuple)) else []
@@ -97,8 +103,15 @@ def error_from_json(
         return None
     message = scrub(str(message), secrets) if message else "the server gave no message"
     details = [scrub(d, secrets) for d in details]
-    cls = ArcGisAuthError if code in TOKEN_CODES or code in (401, 403) else ArcGisServerError
+    cls = ArcGisAuthError if code in TOKEN_CODES or code == 401 else ArcGisServerError
+    if code == 403 or _CREDITS.search(message):
+        cls = ArcGisRefusedError
     return cls(message, code=code, details=details, url=url)
+
+
+#: An error about the credits a run costs ("Failed to compute cost/credits for tool",
+#: "not enough credits"): a refusal, like a missing privilege.
+_CREDITS = re.compile(r"\bcredits?\b", re.IGNORECASE)
 
 
 #: Keys a bare error object may carry besides ``code`` and ``message``; any other key

@@ -135,6 +135,14 @@ class ArcGisAuthError(ArcGisServerError):
     kind = "ArcGIS authentication failed"
 
 
+class ArcGisRefusedError(ArcGisAuthError):
+    """The signed-in user may not run this: a role without the privilege (403) or an
+    organisation without the credits a ready-to-use service charges. Asking for a new
+    token changes nothing: an administrator must grant the privilege or the credits."""
+
+    kind = "ArcGIS refused the operation"
+
+
 class ArcGisHttpError(ArcGisError):
     """An HTTP error status without a readable ArcGIS error body."""
 
