@@ -32,6 +32,7 @@ from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import GP_TYPES, handler_for, is_known
 from ..i18n import translate
 from ..icons import provider_icon
+from ..rest.credits import consumes_credits
 from ..rest.model import GPParameter, GPService, GPTask
 from .environment import is_spatial, run_parameters
 from .runner import (
@@ -164,6 +165,12 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         else:
             runs = translate("Algorithm", "Runs on <i>{url}</i> as a synchronous request.")
         parts.append(f"<p>{runs.format(url=html.escape(self.service.url))}</p>")
+        if consumes_credits(self.service.url, self.service.description, self.task.description):
+            billed = translate(
+                "Algorithm",
+                "Each run consumes ArcGIS Online credits of the signed-in user's organisation.",
+            )
+            parts.append(f"<p><b>{billed}</b></p>")
         for heading, params in _help_sections(self.task):
             if heading:
                 parts.append(f"<p><b>{html.escape(heading)}</b></p>")
