@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from .errors import ArcGisAuthError, ArcGisServerError, InsecureTransportError
+from .errors import ArcGisAuthError, ArcGisError, ArcGisServerError, InsecureTransportError
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,19 @@ class HeaderProvider:
     callable is asked each time (it costs microseconds: no cache), and once more after
     the server refused what it gave (``invalidate`` then the transport's single retry).
     Values are stripped: QGIS's EsriToken method writes ``Bearer <token> ``.
+
+    On a server federated with an ArcGIS Enterprise portal, a bearer token from the
+    portal (an OAuth2 sign-in) is not taken by the server: it is exchanged for a server
+    token at the portal's ``generateToken`` (``serverUrl`` + ``token``), once per portal
+    token, and sent as ``X-Esri-Authorization``. A token the portal will not exchange
+    (an EsriToken configuration holding a server token) is sent as it is. Servers of
+    ArcGIS Online take the portal's token as it is.
     """
 
     renewable = True
+
+    #: Exchange again when less than this many seconds of the server token remain.
+    EXCHANGE_MARGIN = 60.0
 
     def __init__(
         self,
@@ -163,17 +173,82 @@ class HeaderProvider:
         self._fetch = fetch
         #: Added to the error when the server refuses the headers after a retry.
         self.refused_hint = refused_hint
+        self._lock = threading.Lock()
+        self._exchange_url: str | bool | None = False  # False: not asked yet
+        #: portal token -> (server token or None: send as it is, valid until)
+        self._exchanged: dict[str, tuple[str | None, float]] = {}
 
     def token(self, site: TokenSite) -> str | None:
         """No token field: the headers carry the credentials."""
         return None
 
     def headers(self, site: TokenSite) -> Mapping[str, str]:
-        """The headers as the application gives them now."""
-        return {str(k).strip(): str(v).strip() for k, v in self._fetch().items()}
+        """The headers as the application gives them now (a portal token exchanged)."""
+        headers = {str(k).strip(): str(v).strip() for k, v in self._fetch().items()}
+        bearer = _bearer_header(headers)
+        if bearer is None:
+            return headers
+        name, portal_token = bearer
+        url = self._portal_token_url(site)
+        server_token = self._server_token(site, url, portal_token) if url else None
+        if server_token is None:
+            return headers
+        del headers[name]
+        headers["X-Esri-Authorization"] = f"Bearer {server_token}"
+        return headers
+
+    def _portal_token_url(self, site: TokenSite) -> str | None:
+        """The portal's token URL when the server is federated (not ArcGIS Online)."""
+        with self._lock:
+            if self._exchange_url is not False:
+                return self._exchange_url or None
+        try:
+            info = site.get_info()
+        except ArcGisError:
+            return None  # asked again next time
+        owner = info.get("owningSystemUrl") if isinstance(info, Mapping) else None
+        auth_info = info.get("authInfo") if isinstance(info, Mapping) else None
+        url = auth_info.get("tokenServicesUrl") if isinstance(auth_info, Mapping) else None
+        found: str | None = None
+        if (
+            isinstance(owner, str)
+            and owner.strip()
+            and isinstance(url, str)
+            and _is_portal_token_url(url)
+            and not (_is_arcgis_online(url) or _is_arcgis_online(owner))
+        ):
+            found = _portal_https(url.strip(), site)
+        with self._lock:
+            self._exchange_url = found
+        return found
+
+    def _server_token(self, site: TokenSite, url: str, portal_token: str) -> str | None:
+        with self._lock:
+            known = self._exchanged.get(portal_token)
+        if known is not None and (known[0] is None or time.time() < known[1]):
+            return known[0]
+        form = {"token": portal_token, "serverUrl": site.context_url, "f": "json"}
+        try:
+            answer = site.post_form(url, form, (portal_token,))
+        except ArcGisError:  # refused or unreachable: the token goes as QGIS gave it
+            answer = {}
+        token = answer.get("token") if isinstance(answer, Mapping) else None
+        expires = answer.get("expires") if isinstance(answer, Mapping) else None
+        if not isinstance(token, str) or not token:
+            entry: tuple[str | None, float] = (None, 0.0)  # not a portal token: as it is
+        else:
+            until = time.time() + 3600.0
+            if isinstance(expires, (int, float)) and not isinstance(expires, bool):
+                until = expires / 1000.0
+            entry = (token, until - min(self.EXCHANGE_MARGIN, max(until - time.time(), 0) / 10))
+        with self._lock:
+            self._exchanged = {portal_token: entry}  # the application's current token only
+        return entry[0]
 
     def invalidate(self) -> None:
-        """Nothing kept: the next request asks the application again."""
+        """Forget exchanged tokens: the next request asks the application again."""
+        with self._lock:
+            self._exchanged.clear()
 
     def __repr__(self) -> str:
         return "HeaderProvider(<headers asked per request>)"
@@ -351,6 +426,18 @@ class GenerateTokenProvider:
             if remaining > 0:
                 lifetime = remaining
         return token, lifetime
+
+
+def _bearer_header(headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """The header carrying a bearer token (``Authorization`` or the Esri one) and it."""
+    for name, value in headers.items():
+        if name.lower() in ("authorization", "x-esri-authorization") and value.lower().startswith(
+            "bearer "
+        ):
+            token = value[7:].strip()
+            if token:
+                return name, token
+    return None
 
 
 def _portal_https(url: str, site: TokenSite) -> str:

@@ -41,7 +41,9 @@ def info(call: Call) -> Response:
         "fullVersion": registry.full_version,
     }
     token_url = f"{call.context_url}/tokens/generateToken"
-    if call.state.federated:
+    if call.state.federated and not call.state.portal_hosted:
+        # (a server the portal hosts stands for ArcGIS Online's, which clients know by
+        # their arcgis.com host name; a loopback server names no portal instead)
         data["owningSystemUrl"] = f"{call.root}/portal"
         token_url = f"{call.root}/portal/{call.state.portal_token_path}"
     data["authInfo"] = {

@@ -130,8 +130,11 @@ def link_oauth2(qgis_auth_manager, gpserver, tmp_path, monkeypatch) -> Iterator[
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     made: list[str] = []
 
-    def link(lifetime: float | None = None) -> str:
-        gpserver.portal_hosted = True  # its services take the portal's OAuth tokens
+    def link(lifetime: float | None = None, hosted: bool = True) -> str:
+        # hosted: ArcGIS Online, whose services take the portal's OAuth tokens; else an
+        # Enterprise server federated with the portal, which wants a server token
+        gpserver.portal_hosted = hosted
+        gpserver.federated = True
         gpserver.oauth.access_lifetime = lifetime
         port = _free_port()
         gpserver.oauth.register(CLIENT_ID, [f"http://127.0.0.1:{port}/"])
@@ -219,3 +222,25 @@ def test_an_access_token_that_expires_during_a_long_job(make_provider, link_oaut
     polls = gpserver.requests_to(r"/Echo/jobs/")
     assert all(r.status == 200 and r.error_code is None for r in polls)
     assert len(set(_bearer_tokens(gpserver, r"/Echo/jobs/"))) >= 3
+
+
+def test_an_enterprise_web_tool_gets_a_server_token(make_provider, link_oauth2, gpserver):
+    """A server federated with an Enterprise portal takes no portal token: the OAuth2
+    access token is exchanged at the portal's generateToken (serverUrl + token)."""
+    authcfg = link_oauth2(hosted=False)
+    access_token = _qgis_headers(authcfg)["Authorization"][7:]
+    connection = Connection(
+        "enterprise", gpserver.services_url, authcfg=authcfg, allow_insecure_http=True
+    )
+    provider = make_provider(connection)
+    assert provider.algorithm("enterprise__secure_protected__echo") is not None
+    gpserver.clear_requests()
+    assert processing.run(ECHO.format("enterprise"), {"Text": "web tool"})["Output_Text"] == (
+        "web tool"
+    )
+    (execute,) = gpserver.requests_to(r"/Echo/execute$")
+    assert execute.header("Authorization") is None
+    server_token = execute.header("X-Esri-Authorization")[7:]
+    assert server_token != access_token
+    assert server_token in gpserver.state.tokens.issued()
+    assert not gpserver.requests_to(r"/generateToken$")  # exchanged once, at the crawl
