@@ -48,6 +48,7 @@ def main() -> int:
         headers()
     per_call = (time.perf_counter() - start) / count
     figure("QGIS auth headers per request (EsriToken)", f"{per_call * 1e6:8.1f} µs")
+    _bench_oauth2(manager)
     for url in ("http://gis.example.com/arcgis", "https://gis.example.com/arcgis"):
         start = time.perf_counter()
         for _ in range(200):
@@ -58,6 +59,68 @@ def main() -> int:
             f"{per_call * 1e3:8.2f} ms",
         )
     return 0
+
+
+def _bench_oauth2(manager) -> None:
+    """QGIS's OAuth2 method, linked to the test portal (code flow), asked per request:
+    it checks its token cache file and the expiry each time; and the plugin's
+    HeaderProvider on a federated server, whose exchanged server token is reused."""
+    import json
+
+    from arcgis_gp.plugin.connections.connection import Connection
+    from arcgis_gp.plugin.connections.qgis_auth import qgis_header_source
+    from arcgis_gp.plugin.rest.auth import HeaderProvider, TokenSite
+    from tests import qgis_oauth2 as oauth2
+    from tests.benchmarks.common import figure
+    from tests.gpserver.server import GPServer
+    from tests.qgis_auth import store_auth_config
+
+    # QGIS keeps the OAuth2 token cache in <temp>/oauth2-cache, which any QGIS process
+    # that exits empties: a folder of our own (see tests/integration/auth/test_oauth2.py)
+    os.environ["TMPDIR"] = tempfile.mkdtemp(prefix="bench-oauth2-")
+    with GPServer() as server:
+        server.federated = True
+        port = oauth2.free_port()
+        server.oauth.register(oauth2.CLIENT_ID, [f"http://127.0.0.1:{port}/"])
+        authcfg = store_auth_config(
+            manager,
+            "OAuth2",
+            "bench",
+            {"oauth2config": json.dumps(oauth2.oauth2_config(server, port))},
+        )
+        browser = oauth2.sign_in_as_a_browser_would(server, port)
+        oauth2.qgis_headers(authcfg)
+        browser.join(10)
+        connection = Connection("bench", server.services_url, authcfg=authcfg)
+        headers = qgis_header_source(connection)
+        count = 5_000
+        start = time.perf_counter()
+        for _ in range(count):
+            headers()
+        per_call = (time.perf_counter() - start) / count
+        figure("QGIS auth headers per request (OAuth2, linked)", f"{per_call * 1e6:8.1f} µs")
+        site = TokenSite(
+            context_url=server.context_url,
+            get_info=lambda: {
+                "owningSystemUrl": server.portal_url,
+                "authInfo": {"tokenServicesUrl": f"{server.portal_url}/sharing/rest/generateToken"},
+            },
+            post_form=lambda url, form, secrets: (
+                __import__("requests").post(url, data=form, timeout=10).json()
+            ),
+            allow_insecure_http=True,
+        )
+        provider = HeaderProvider(headers)
+        assert provider.headers(site)["X-Esri-Authorization"].startswith("Bearer ")
+        start = time.perf_counter()
+        for _ in range(count):
+            provider.headers(site)
+        per_call = (time.perf_counter() - start) / count
+        figure(
+            "plugin headers per request (OAuth2, federated: exchanged token reused)",
+            f"{per_call * 1e6:8.1f} µs",
+        )
+        manager.removeAuthenticationConfig(authcfg)
 
 
 if __name__ == "__main__":

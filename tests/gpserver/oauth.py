@@ -279,7 +279,7 @@ class OAuthService:
 
     def _access_token(self, user: str) -> tuple[str, float]:
         lifetime = self.access_lifetime or DEFAULT_ACCESS_LIFETIME
-        return self.tokens._issue(user, lifetime, "oauth", None, "portal").value, lifetime
+        return self.tokens.issue(user, lifetime, client="oauth", kind="portal").value, lifetime
 
     def _access_answer(self, user: str) -> dict[str, object]:
         token, lifetime = self._access_token(user)

@@ -92,6 +92,10 @@ class TokenService:
         token = self._issue(username, lifetime, client, bound_to, kind)
         return {"token": token.value, "expires": int(token.expires * 1000), "ssl": False}
 
+    def issue(self, user: str, lifetime: float, *, client: str, kind: str) -> Token:
+        """A token not bound to an IP or referer (an OAuth access token, ``client="oauth"``)."""
+        return self._issue(user, lifetime, client, None, kind)
+
     def _issue(
         self, user: str, lifetime: float, client: str, bound_to: str | None, kind: str
     ) -> Token:

@@ -20,101 +20,25 @@ is QGIS's code against the test portal.
 from __future__ import annotations
 
 import json
-import re
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
-from urllib.parse import urlencode
 
 import processing
 import pytest
-import requests
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QUrl
-from qgis.PyQt.QtNetwork import QNetworkRequest
+from qgis.PyQt.QtCore import QCoreApplication
 
 from arcgis_gp.plugin.connections.connection import Connection
-from arcgis_gp.plugin.connections.qgis_auth import QGIS_AUTH_LOCK
 from tests.qgis_auth import store_auth_config
+from tests.qgis_oauth2 import (
+    CLIENT_ID,
+    free_port,
+    oauth2_config,
+    qgis_headers,
+    sign_in_as_a_browser_would,
+)
 
 ECHO = "arcgisgp:{}__secure_protected__echo"
 ECHO_ASYNC = "arcgisgp:{}__secure_protectedasync__echo"
-CLIENT_ID = "qgisGpOAuthTest"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def oauth2_config(gpserver, port: int, timeout: int = 5) -> dict[str, object]:
-    """What QGIS's OAuth2 dialog saves (``oauth2config``) for an ArcGIS portal app:
-    Authorization Code, no secret, no scope, token in the ``Authorization`` header."""
-    return {
-        "configType": 1,  # custom (not a predefined config file)
-        "grantFlow": 0,  # Authorization Code
-        "name": "ArcGIS test portal",
-        "requestUrl": gpserver.oauth_authorize_url,
-        "tokenUrl": gpserver.oauth_token_url,
-        "refreshTokenUrl": gpserver.oauth_token_url,
-        "redirectUrl": "",
-        "redirectPort": port,
-        "clientId": CLIENT_ID,
-        "clientSecret": "",
-        "scope": "",
-        "persistToken": False,
-        "accessMethod": 0,  # header
-        "requestTimeout": timeout,
-        "version": 1,
-        "queryPairs": {},
-    }
-
-
-def _sign_in_as_a_browser_would(gpserver, port: int) -> threading.Thread:
-    """Wait for QGIS's redirect listener, then open the authorize URL and sign in."""
-    redirect_uri = f"http://127.0.0.1:{port}/"
-    url = f"{gpserver.oauth_authorize_url}?" + urlencode(
-        {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": redirect_uri}
-    )
-
-    def browse() -> None:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        user, password = gpserver.credentials
-        page = requests.get(url, timeout=10)
-        state = re.search(r'name="oauth_state" value="([^"]+)"', page.text)
-        if state is None:
-            return
-        requests.post(  # the portal redirects to QGIS's listener, which takes the code
-            f"{gpserver.portal_url}/sharing/rest/oauth2/signin",
-            data={"oauth_state": state.group(1), "username": user, "password": password},
-            timeout=10,
-        )
-
-    browser = threading.Thread(target=browse, name="browser", daemon=True)
-    browser.start()
-    return browser
-
-
-def _qgis_headers(authcfg: str) -> dict[str, str]:
-    request = QNetworkRequest(QUrl("http://127.0.0.1/"))
-    with QGIS_AUTH_LOCK:
-        updated = QgsApplication.authManager().updateNetworkRequest(request, authcfg)
-    ok = updated[0] if isinstance(updated, tuple) else updated
-    assert ok, "QGIS's OAuth2 method could not link"
-    if isinstance(updated, tuple):
-        request = updated[1]
-    return {
-        bytes(name).decode(): bytes(request.rawHeader(name)).decode()
-        for name in request.rawHeaderList()
-    }
 
 
 @pytest.fixture
@@ -136,7 +60,7 @@ def link_oauth2(qgis_auth_manager, gpserver, tmp_path, monkeypatch) -> Iterator[
         gpserver.portal_hosted = hosted
         gpserver.federated = True
         gpserver.oauth.access_lifetime = lifetime
-        port = _free_port()
+        port = free_port()
         gpserver.oauth.register(CLIENT_ID, [f"http://127.0.0.1:{port}/"])
         authcfg = store_auth_config(
             qgis_auth_manager,
@@ -145,8 +69,8 @@ def link_oauth2(qgis_auth_manager, gpserver, tmp_path, monkeypatch) -> Iterator[
             {"oauth2config": json.dumps(oauth2_config(gpserver, port))},
         )
         made.append(authcfg)
-        browser = _sign_in_as_a_browser_would(gpserver, port)
-        headers = _qgis_headers(authcfg)  # links: QGIS's listener gets the code, redeems it
+        browser = sign_in_as_a_browser_would(gpserver, port)
+        headers = qgis_headers(authcfg)  # links: QGIS's listener gets the code, redeems it
         browser.join(10)
         assert headers["Authorization"].startswith("Bearer ")
         return authcfg
@@ -228,7 +152,7 @@ def test_an_enterprise_web_tool_gets_a_server_token(make_provider, link_oauth2, 
     """A server federated with an Enterprise portal takes no portal token: the OAuth2
     access token is exchanged at the portal's generateToken (serverUrl + token)."""
     authcfg = link_oauth2(hosted=False)
-    access_token = _qgis_headers(authcfg)["Authorization"][7:]
+    access_token = qgis_headers(authcfg)["Authorization"][7:]
     connection = Connection(
         "enterprise", gpserver.services_url, authcfg=authcfg, allow_insecure_http=True
     )
