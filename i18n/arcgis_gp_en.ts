@@ -4,78 +4,83 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="60"/>
+        <location filename="../plugin/provider/algorithm.py" line="61"/>
         <source>Add the result map service layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="63"/>
+        <location filename="../plugin/provider/algorithm.py" line="64"/>
         <source>Adds the job's result map service (…/MapServer/jobs/&lt;jobId&gt;) to the project.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="65"/>
+        <location filename="../plugin/provider/algorithm.py" line="66"/>
         <source>Run in background (results load when the job ends)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="70"/>
+        <location filename="../plugin/provider/algorithm.py" line="71"/>
         <source>Submits the job and returns its id at once, leaving QGIS free. The job is listed in the GP Jobs panel, watched even after QGIS restarts, and its outputs are fetched and loaded when it succeeds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="73"/>
+        <location filename="../plugin/provider/algorithm.py" line="74"/>
         <source>Fetch the results of job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="76"/>
+        <location filename="../plugin/provider/algorithm.py" line="77"/>
         <source>Instead of submitting, wait for this existing job and fetch its outputs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="87"/>
+        <location filename="../plugin/provider/algorithm.py" line="88"/>
         <source>Outputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="97"/>
+        <location filename="../plugin/provider/algorithm.py" line="98"/>
         <source>output</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="99"/>
+        <location filename="../plugin/provider/algorithm.py" line="100"/>
         <source>required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="101"/>
+        <location filename="../plugin/provider/algorithm.py" line="102"/>
         <source>optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="163"/>
+        <location filename="../plugin/provider/algorithm.py" line="164"/>
         <source>Runs on &lt;i&gt;{url}&lt;/i&gt; as an asynchronous job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="165"/>
+        <location filename="../plugin/provider/algorithm.py" line="166"/>
         <source>Runs on &lt;i&gt;{url}&lt;/i&gt; as a synchronous request.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="201"/>
+        <location filename="../plugin/provider/algorithm.py" line="206"/>
         <source>Job id on the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="208"/>
+        <location filename="../plugin/provider/algorithm.py" line="213"/>
         <source>Result map service layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="236"/>
+        <location filename="../plugin/provider/algorithm.py" line="241"/>
         <source>Incorrect parameter value for {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="169"/>
+        <source>Each run consumes ArcGIS Online credits of the signed-in user&apos;s organisation.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -920,68 +925,73 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../plugin/provider/runner.py" line="213"/>
+        <location filename="../plugin/provider/runner.py" line="222"/>
         <source>Job {job_id} runs in the background; its results load when it ends (see the GP Jobs panel).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="252"/>
+        <location filename="../plugin/provider/runner.py" line="261"/>
         <source>Stopped watching the job; it goes on on the server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="258"/>
+        <location filename="../plugin/provider/runner.py" line="267"/>
         <source>Cancelled: job {job_id} was cancelled on the server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="322"/>
+        <location filename="../plugin/provider/runner.py" line="335"/>
         <source>Executing {task} on {service}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="359"/>
+        <location filename="../plugin/provider/runner.py" line="372"/>
         <source>Job {job_id} submitted to {task}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="453"/>
+        <location filename="../plugin/provider/runner.py" line="466"/>
         <source>Cancelled before every output was received.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="461"/>
+        <location filename="../plugin/provider/runner.py" line="474"/>
         <source>The server returned no value for {name}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="468"/>
+        <location filename="../plugin/provider/runner.py" line="481"/>
         <source>{name}: the server&apos;s answer for this output is not a valid Esri JSON value (invalid or truncated): {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="481"/>
+        <location filename="../plugin/provider/runner.py" line="494"/>
         <source>{task}: the server reported success but returned no value for the required output {name}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="529"/>
+        <location filename="../plugin/provider/runner.py" line="542"/>
         <source>The result map service could not be added: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="533"/>
+        <location filename="../plugin/provider/runner.py" line="546"/>
         <source>The result map service {url} could not be added: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="535"/>
+        <location filename="../plugin/provider/runner.py" line="548"/>
         <source>the layer is not valid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="545"/>
+        <location filename="../plugin/provider/runner.py" line="558"/>
         <source>Result map service: {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="121"/>
+        <source>connection &apos;{name}&apos;: the signed-in user may not run this task; an administrator of the portal can grant the privilege or the credits it needs</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -166,10 +166,8 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
             runs = translate("Algorithm", "Runs on <i>{url}</i> as a synchronous request.")
         parts.append(f"<p>{runs.format(url=html.escape(self.service.url))}</p>")
         if consumes_credits(self.service.url, self.service.description, self.task.description):
-            billed = translate(
-                "Algorithm",
-                "Each run consumes ArcGIS Online credits of the signed-in user's organisation.",
-            )
+            billed = translate("Algorithm", "Each run consumes ArcGIS Online credits of "
+                               "the signed-in user's organisation.")  # fmt: skip
             parts.append(f"<p><b>{billed}</b></p>")
         for heading, params in _help_sections(self.task):
             if heading:

@@ -118,11 +118,9 @@ def _failure_text(task: GPTask, error: ArcGisError, connection: str = "") -> str
     """
     text = f"{task.display_name or task.name}: {error}"
     if isinstance(error, ArcGisRefusedError) and connection:
-        note = translate(
-            "Runner",
-            "connection '{name}': the signed-in user may not run this task; an "
-            "administrator of the portal can grant the privilege or the credits it needs",
-        )
+        note = translate("Runner", "connection '{name}': the signed-in user may not run "
+                         "this task; an administrator of the portal can grant the privilege "
+                         "or the credits it needs")  # fmt: skip
         text += f" ({note.format(name=connection)})"
     if isinstance(error, JobError):
         lines = [m.description for m in error.messages if m.is_error and m.description]
