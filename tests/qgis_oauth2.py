@@ -50,11 +50,11 @@ def oauth2_config(gpserver, port: int, timeout: int = 5) -> dict[str, object]:
     }
 
 
-def sign_in_as_a_browser_would(gpserver, port: int) -> threading.Thread:
+def sign_in_as_a_browser_would(gpserver, port: int, client_id: str = CLIENT_ID) -> threading.Thread:
     """Wait for QGIS's redirect listener, then open the authorize URL and sign in."""
     redirect_uri = f"http://127.0.0.1:{port}/"
     url = f"{gpserver.oauth_authorize_url}?" + urlencode(
-        {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": redirect_uri}
+        {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri}
     )
 
     def browse() -> None:

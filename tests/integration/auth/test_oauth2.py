@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterator
 
 import processing
 import pytest
+from qgis.core import QgsAuthMethodConfig
 from qgis.PyQt.QtCore import QCoreApplication
 
 from arcgis_gp.plugin.connections.connection import Connection
+from arcgis_gp.plugin.connections.qgis_auth import QGIS_AUTH_LOCK
 from tests.qgis_auth import store_auth_config
 from tests.qgis_oauth2 import (
     CLIENT_ID,
@@ -106,6 +108,35 @@ def test_an_oauth2_connection_runs_secured_tasks(make_provider, link_oauth2, gps
     assert execute.header("Authorization").startswith("Bearer ")
     assert "token" not in execute.form
     assert "token" not in execute.query
+
+
+def test_an_oauth2_configuration_edited_in_qgis_is_the_next_one_used(
+    make_provider, link_oauth2, gpserver, qgis_auth_manager
+):
+    """The user registers a new application and puts its client ID in the configuration,
+    while QGIS runs: the next request signs in with it, no restart."""
+    authcfg = link_oauth2()
+    make_provider(Connection("agol", gpserver.services_url, authcfg=authcfg))
+    assert processing.run(ECHO.format("agol"), {"Text": "one"})["Output_Text"] == "one"
+    first = _bearer_tokens(gpserver, r"/Echo/execute$")[-1]
+    port = free_port()
+    gpserver.oauth.register("secondApp", [f"http://127.0.0.1:{port}/"])
+    with QGIS_AUTH_LOCK:
+        config = QgsAuthMethodConfig()
+        qgis_auth_manager.loadAuthenticationConfig(authcfg, config, True)
+        settings = json.loads(config.config("oauth2config"))
+        settings.update(clientId="secondApp", redirectPort=port)
+        config.setConfig("oauth2config", json.dumps(settings))
+        assert qgis_auth_manager.updateAuthenticationConfig(config)
+    gpserver.state.tokens.revoke(first)
+    gpserver.clear_requests()
+    browser = sign_in_as_a_browser_would(gpserver, port, client_id="secondApp")
+    assert processing.run(ECHO.format("agol"), {"Text": "two"})["Output_Text"] == "two"
+    browser.join(10)
+    (redeem,) = gpserver.requests_to(r"/oauth2/token$")
+    assert redeem.form["client_id"] == "secondApp"
+    (second,) = _bearer_tokens(gpserver, r"/Echo/execute$")
+    assert second != first
 
 
 def _run_as_the_dialog_does(run: Callable[[], dict]) -> dict:
