@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import processing
 import pytest
+import requests
 from qgis.core import QgsAuthMethodConfig, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -191,5 +192,39 @@ def test_an_api_header_changed_in_qgis_is_the_next_one_sent(
         gpserver.clear_requests()
         assert processing.run(ECHO.format("header"), {"Text": "two"})["Output_Text"] == "two"
         assert _header_tokens(gpserver, r"/Echo/execute$") == [second]
+    finally:
+        qgis_auth_manager.removeAuthenticationConfig(authcfg)
+
+
+def test_a_server_token_on_a_federated_server_is_sent_as_it_is(
+    make_provider, qgis_auth_manager, gpserver
+):
+    """An EsriToken configuration holding a token of the server itself (exchanged
+    elsewhere): the portal will not exchange it again, so it goes as QGIS gives it."""
+    gpserver.federated = True
+    user, password = gpserver.credentials
+    portal = f"{gpserver.portal_url}/sharing/rest/generateToken"
+    login = requests.post(
+        portal,
+        data={"username": user, "password": password, "client": "requestip", "f": "json"},
+        timeout=10,
+    ).json()
+    server_token = requests.post(
+        portal,
+        data={"token": login["token"], "serverUrl": gpserver.context_url, "f": "json"},
+        timeout=10,
+    ).json()["token"]
+    authcfg = store_auth_config(qgis_auth_manager, "EsriToken", "fed", {"token": server_token})
+    try:
+        connection = Connection(
+            "fedtoken", gpserver.services_url, authcfg=authcfg, allow_insecure_http=True
+        )
+        make_provider(connection)
+        gpserver.clear_requests()
+        for text in ("one", "two"):
+            result = processing.run(ECHO.format("fedtoken"), {"Text": text})
+            assert result["Output_Text"] == text
+        assert _header_tokens(gpserver, r"/Echo/execute$") == [server_token, server_token]
+        assert not gpserver.requests_to(r"/generateToken$")  # refused once, at the crawl
     finally:
         qgis_auth_manager.removeAuthenticationConfig(authcfg)
