@@ -167,13 +167,14 @@ run_tests() {
     rm -rf "$CHROOT/root/shared" && cp -r "$ROOT_DIR/../shared" "$CHROOT/root/shared"
   fi
   # make test's two passes, with this QGIS instead of Debian's packages (setup.sh would
-  # install Debian's Qt5 QGIS): a venv that sees the system PyQt6, then pytest twice.
-  local status=0
+  # install Debian's Qt5 QGIS): a venv that sees the system PyQt6 (kept outside the copied
+  # tree, so a second run does not download the pins again), then pytest twice.
+  local status=0 venv=/root/venv-qt6
   in_chroot "set -e; $QGIS_ENV; cd /root/proj && \
-    [ -x .venv/bin/python ] || python3 -m venv --system-site-packages .venv; \
-    .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt && \
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -m 'not gui' ${PYTEST_ARGS:-} && \
-    { xvfb-run -a .venv/bin/python -m pytest -m gui -o qgis_gui_enabled=true \
+    { [ -x $venv/bin/python ] || python3 -m venv --system-site-packages $venv; } && \
+    $venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt && \
+    QT_QPA_PLATFORM=offscreen $venv/bin/python -m pytest -m 'not gui' ${PYTEST_ARGS:-} && \
+    { xvfb-run -a $venv/bin/python -m pytest -m gui -o qgis_gui_enabled=true \
         ${PYTEST_ARGS:-} || [ \$? -eq 5 ]; }" || status=$?
   rm -rf "$ROOT_DIR/tests/output/qt6" && mkdir -p "$ROOT_DIR/tests/output/qt6"
   cp -r "$CHROOT/root/proj/tests/output/." "$ROOT_DIR/tests/output/qt6/" 2>/dev/null || true
