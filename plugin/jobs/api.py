@@ -28,7 +28,8 @@ from qgis.core import QgsApplication, QgsMapLayer, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QThread
 
 from ..connections.clients import client_for
-from ..provider.job_hooks import JOB_ID_PROPERTY, JobDetached, job_listener, set_job_listener
+from ..provider.job_events import JobDetached, job_listener, set_job_listener
+from ..provider.layer_tags import JOB_ID_PROPERTY
 from ..provider.runner import JOB_ID_OUTPUT, RUN_IN_BACKGROUND
 from ..rest.errors import ArcGisError
 from ..rest.waiting import wait_for_job

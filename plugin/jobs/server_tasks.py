@@ -18,7 +18,10 @@ from qgis.core import QgsApplication, QgsMapLayer, QgsTask
 from ..connections.clients import client_for
 from ..i18n import translate
 from ..provider.algorithm import GPTaskAlgorithm
-from ..provider.job_hooks import Destination, JobSubmission, replay_inputs, tag_layer
+from ..provider.destinations import Destination
+from ..provider.job_events import JobSubmission
+from ..provider.job_inputs import replay_inputs
+from ..provider.layer_tags import tag_layer
 from ..provider.result_map_service import ResultMapService
 from ..rest.errors import ArcGisError, JobExpiredError
 from .model import JobRecord, JobState

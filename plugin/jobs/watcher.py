@@ -24,7 +24,7 @@ from qgis.core import (
 )
 
 from ..provider.environment import RETURN_Z_M
-from ..provider.job_hooks import JobWatchFeedback
+from ..provider.job_events import JobWatchFeedback
 from ..provider.runner import ADD_RESULT_MAP_LAYER, FETCH_JOB_ID
 from .model import JobRecord
 

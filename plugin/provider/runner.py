@@ -43,19 +43,11 @@ from ..rest.model import (
 )
 from ..rest.waiting import wait_for_job
 from ..settings import default_job_timeout, poll_policy
+from .destinations import destinations_of
 from .environment import RunEnvironment, is_spatial, read_environment
-from .job_hooks import (
-    JobDetached,
-    JobReport,
-    JobSubmission,
-    JobWatchFeedback,
-    destinations_of,
-    has_secret_inputs,
-    record_inputs,
-    remember_secrets,
-    secret_values,
-    tag_outputs_on_load,
-)
+from .job_events import JobDetached, JobReport, JobSubmission, JobWatchFeedback
+from .job_inputs import has_secret_inputs, record_inputs, remember_secrets, secret_values
+from .layer_tags import tag_outputs_on_load
 from .result_map_service import ResultMapService, layer_pages, service_access
 
 JOB_ID_OUTPUT = "JOB_ID"
@@ -243,10 +235,10 @@ class TaskRun:
                         outputs.update(self._add_result_map_layer(map_service, context, feedback))
                 except Exception as error:
                     if report is not None:
-                        report("job_fetch_failed", error)
+                        report.job_fetch_failed(error)
                     raise
                 if report is not None:
-                    report("job_fetched", self._recordable(outputs), cut)
+                    report.job_fetched(self._recordable(outputs), cut)
                     tag_outputs_on_load(context, report.job_id, self.connection.name)
             except JobDetached:
                 feedback.pushInfo(
@@ -376,7 +368,7 @@ class TaskRun:
             return_z_m=environment.return_z_m,
             spatial_references=dict(environment.spatial_references),
         )
-        JobReport(job.job_id)("job_submitted", submission)
+        JobReport(job.job_id).job_submitted(submission)
         return job.job_id
 
     def _wait(
@@ -394,11 +386,11 @@ class TaskRun:
 
         def on_status(status: JobStatus) -> None:
             feedback.setProgressText(f"Job {job_id}: {status.value}")
-            report("job_status", status, [])
+            report.job_status(status, [])
 
         def on_messages(messages: list[GPMessage]) -> None:
             report_messages(feedback, messages)
-            report("job_status", None, messages)
+            report.job_status(None, messages)
 
         def on_progress(progress: Any) -> None:
             if progress is not None and progress.percent is not None:
@@ -419,12 +411,12 @@ class TaskRun:
                 timeout=None if watching else self._job_timeout(),
             )
         except JobDetached:
-            report("job_detached")
+            report.job_detached()
             raise
         except ArcGisError as error:
-            report("job_ended", error)
+            report.job_ended(error)
             raise
-        report("job_ended", None)
+        report.job_ended(None)
         self._messages = final.messages
         feedback.setProgress(100)
         z_m = {"return_z": environment.return_z_m, "return_m": environment.return_z_m}
