@@ -16,6 +16,9 @@ from qgis.core import (
     QgsProcessingOutputLayerDefinition,
 )
 
+#: Processing's sink for "create a temporary layer".
+TEMPORARY_OUTPUT = "TEMPORARY_OUTPUT"
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -34,6 +37,14 @@ class Destination:
         return cls(
             str(data.get("sink") or ""), bool(data.get("load", True)), data.get("name") or ""
         )
+
+    def output_definition(self, project: Any) -> QgsProcessingOutputLayerDefinition:
+        """The Processing value that writes here, loaded into ``project`` if asked."""
+        output = QgsProcessingOutputLayerDefinition(
+            self.sink or TEMPORARY_OUTPUT, project if self.load else None
+        )
+        output.destinationName = self.name
+        return output
 
 
 def destinations_of(

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from arcgis_gp.plugin.connections.connection import Connection
+from arcgis_gp.plugin.jobs.model import JobRecord
+from arcgis_gp.plugin.jobs.recorder import record_from_submission
 from arcgis_gp.plugin.provider.destinations import Destination
 from arcgis_gp.plugin.provider.job_events import (
     JobListener,
@@ -93,3 +95,15 @@ def test_a_listener_that_is_not_a_job_listener_is_refused() -> None:
     with pytest.raises(TypeError, match="JobListener"):
         set_job_listener(Misspelt())  # type: ignore[arg-type]
     assert job_listener() is None
+
+
+def test_a_record_gives_back_its_destinations_as_objects() -> None:
+    """What the watcher, re-runs and the API read: the destinations the run recorded."""
+    submission = _submission()
+    stored = record_from_submission(submission).to_dict()
+    assert stored["destinations"] == {
+        "Out": {"sink": "/tmp/out.gpkg", "load": False, "name": "Out layer"}
+    }
+    assert JobRecord.from_dict(stored).output_destinations() == submission.destinations
+    older = JobRecord.from_dict({**stored, "destinations": {"Out": {"sink": "/tmp/o.gpkg"}}})
+    assert older.output_destinations() == {"Out": Destination("/tmp/o.gpkg", True, "")}
