@@ -22,7 +22,6 @@ from ..provider.algorithm import GPTaskAlgorithm
 from ..provider.destinations import TEMPORARY_OUTPUT
 from ..provider.job_events import JobSubmission
 from ..provider.job_inputs import replay_inputs
-from ..provider.layer_tags import tag_layer
 from ..provider.result_map_service import ResultMapService
 from ..rest.errors import ArcGisError, JobExpiredError
 from .model import JobRecord, JobState
@@ -54,7 +53,9 @@ class ServerLayerTask(QgsTask):
         try:
             map_service = ResultMapService(client_for(connection), service, self.record.job_id)
             layer = map_service.make_layer(
-                connection, f"{self.record.task_name} ({self.record.job_id})"
+                connection,
+                f"{self.record.task_name} ({self.record.job_id})",
+                self.record.connection,
             )
         except ArcGisError as error:
             self.problem = str(error)
@@ -62,7 +63,6 @@ class ServerLayerTask(QgsTask):
         if not layer.isValid():
             self.problem = layer.error().summary() or "the layer is not valid"
             return False
-        tag_layer(layer, self.record.job_id, self.record.connection)
         layer.moveToThread(QgsApplication.instance().thread())
         self.layer = layer
         return True

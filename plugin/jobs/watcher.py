@@ -25,7 +25,8 @@ from qgis.core import (
 from ..provider.destinations import TEMPORARY_OUTPUT, Destination
 from ..provider.environment import RETURN_Z_M
 from ..provider.job_events import JobWatchFeedback
-from ..provider.runner import ADD_RESULT_MAP_LAYER, FETCH_JOB_ID
+from ..provider.result_map_service import ADD_RESULT_MAP_LAYER
+from ..provider.runner import FETCH_JOB_ID
 from .model import JobRecord
 
 
