@@ -11,7 +11,7 @@ import time
 from typing import Any, Callable
 
 from ..i18n import translate
-from ..provider.job_hooks import JobListener, JobSubmission
+from ..provider.job_events import JobListener, JobSubmission
 from ..rest.errors import (
     ArcGisError,
     ArcGisTimeoutError,

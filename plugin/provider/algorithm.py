@@ -34,14 +34,8 @@ from ..i18n import translate
 from ..icons import provider_icon
 from ..rest.model import GPParameter, GPService, GPTask
 from .environment import is_spatial, run_parameters
-from .runner import (
-    ADD_RESULT_MAP_LAYER,
-    FETCH_JOB_ID,
-    JOB_ID_OUTPUT,
-    RESULT_MAP_LAYER_OUTPUT,
-    RUN_IN_BACKGROUND,
-    TaskRun,
-)
+from .result_map_service import ADD_RESULT_MAP_LAYER, RESULT_MAP_LAYER_OUTPUT
+from .runner import FETCH_JOB_ID, JOB_ID_OUTPUT, RUN_IN_BACKGROUND, TaskRun
 
 
 def algorithm_name(connection: Connection, service_path: str, task_name: str) -> str:
