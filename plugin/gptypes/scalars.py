@@ -8,8 +8,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from qgis.core import (
-    QgsApplication,
-    QgsAuthMethodConfig,
     QgsCoordinateReferenceSystem,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
@@ -26,6 +24,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDateTime, Qt
 
+from ..connections.qgis_auth import secret_from_auth_config
 from ..i18n import translate
 from ..rest.model import GPParameter
 from . import filters
@@ -122,30 +121,6 @@ class StringType(GPTypeHandler):
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
         return {param.name: _result_as_text(result.value())}
-
-
-#: Where each QGIS auth method keeps the secret a GPStringHidden value is taken from.
-_SECRET_KEYS = ("password", "token", "apikey", "value")
-
-
-def secret_from_auth_config(authcfg: str) -> str | None:
-    """The secret held by a QGIS authentication configuration, or None if there is none.
-
-    Basic keeps it as ``password``, EsriToken as ``token``, API-Header style methods under
-    their own keys; the first one present wins.
-    """
-    manager = QgsApplication.authManager()
-    if not authcfg or authcfg not in manager.configIds():
-        return None
-    config = QgsAuthMethodConfig()
-    loaded = manager.loadAuthenticationConfig(authcfg, config, True)
-    if isinstance(loaded, tuple):
-        ok, config = loaded[0], loaded[-1] if len(loaded) > 1 else config
-    else:
-        ok = loaded
-    if not ok:
-        return None
-    return next((config.config(k) for k in _SECRET_KEYS if config.config(k)), None)
 
 
 class HiddenStringType(StringType):
