@@ -1,5 +1,7 @@
-"""Handlers for GP types that are one value: strings, numbers, booleans, dates, units,
-fields, spatial references, extents, and the raw-JSON fallback for unknown types."""
+"""Handlers for GP types that are one value: numbers, booleans, dates, units, fields,
+spatial references, extents, hidden strings, and the raw-JSON fallback for unknown types.
+
+Plain strings are the base handler's own (:class:`.base.GPTypeHandler`)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
-    QgsProcessingOutputString,
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
@@ -29,15 +30,13 @@ from ..i18n import translate
 from ..rest.model import GPParameter
 from . import filters
 from .base import (
-    OMIT,
-    DecodeContext,
     EncodeContext,
     GPTypeHandler,
-    ResultValue,
-    apply_common,
     bad_input,
+    choice_parameter,
     display_name,
-    make_output,
+    result_as_text,
+    string_default,
 )
 from .compat import (
     DATETIME_DATETIME,
@@ -55,75 +54,7 @@ from .units import UnitKind, esri_unit
 UNITS_SUFFIX = "_units"
 
 
-def _string_default(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _result_as_text(value: Any) -> str | None:
-    """GPString results are sometimes objects or arrays on real servers: keep them as JSON."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def choice_parameter(param: GPParameter, options: list[str], default: Any) -> Any:
-    """A combo box of static strings (what scripts and models store is the value itself)."""
-    default = None if default is None else str(default)
-    return QgsProcessingParameterEnum(
-        param.name,
-        display_name(param),
-        options,
-        allowMultiple=False,
-        defaultValue=default if default in options else None,
-        optional=not param.is_required,
-        usesStaticStrings=True,
-    )
-
-
-def with_coded_names(definition: Any, param: GPParameter) -> Any:
-    """The names of a codedValue filter in the help: the combo box shows the codes sent."""
-    names = filters.coded_names_help(param.filter)
-    if names:
-        definition.setHelp(f"{definition.help()}\n{names}".strip())
-    return definition
-
-
-class StringType(GPTypeHandler):
-    """GPString: a text box, or a combo box when the service gives a choice list or the
-    codes of a codedValue filter (their names go to the help)."""
-
-    qgis_input = "String; Enum (static strings) with a choice list or codedValue filter"
-
-    def input_parameters(self, param: GPParameter) -> list[Any]:
-        default = _string_default(param.default_value)
-        options = filters.choices(param)
-        if options:
-            definition = choice_parameter(param, options, default)
-        else:
-            definition = QgsProcessingParameterString(
-                param.name, display_name(param), defaultValue=default
-            )
-        return [with_coded_names(apply_common(definition, param), param)]
-
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
-        if filters.choices(param):
-            return ctx.algorithm.parameterAsEnumString(ctx.parameters, param.name, ctx.context)
-        return ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
-
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: _result_as_text(result.value())}
-
-
-class HiddenStringType(StringType):
+class HiddenStringType(GPTypeHandler):
     """GPStringHidden: a password or key, picked from the QGIS authentication database.
 
     Processing writes every input value to the dialog's log and to its history, so a
@@ -134,21 +65,20 @@ class HiddenStringType(StringType):
 
     qgis_input = "AuthConfig (the secret stays in the QGIS auth database); or the plain value"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
-        definition = QgsProcessingParameterAuthConfig(
-            param.name, display_name(param), optional=not param.is_required
-        )
+    def input_definition(self, param: GPParameter) -> Any:
+        definition = QgsProcessingParameterAuthConfig(param.name, display_name(param))
         definition.setMetadata({**definition.metadata(), "arcgis_gp_secret": True})
-        definition = apply_common(definition, param)
+        return definition
+
+    def input_parameters(self, param: GPParameter) -> list[Any]:
+        [definition] = super().input_parameters(param)
         how = translate("Scalars", "Choose (or add) an authentication configuration holding "
             "the secret: its password (Basic) or token (EsriToken) is sent. Only the "
             "configuration id appears in the log and the history.")  # fmt: skip
         definition.setHelp((param.description + "\n\n" if param.description else "") + how)
         return [definition]
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         value = ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
         secret = secret_from_auth_config(value)
         return value if secret is None else secret
@@ -166,33 +96,44 @@ def _same_number(text: str, value: float | int) -> bool:
         return False
 
 
+def apply_range(
+    definition: QgsProcessingParameterNumber, bounds: tuple[float | None, float | None]
+) -> None:
+    """A range filter's bounds as the number's minimum and maximum."""
+    low, high = bounds
+    if low is not None:
+        definition.setMinimum(low)
+    if high is not None:
+        definition.setMaximum(high)
+
+
 class NumberType(GPTypeHandler):
     """GPLong and GPDouble: a range filter as minimum and maximum; a choice list or the codes
     of a codedValue filter as a combo box."""
+
+    output_class = QgsProcessingOutputNumber
 
     def __init__(self, integer: bool) -> None:
         self.integer = integer
         self.qgis_input = "Number (Integer)" if integer else "Number (Double)"
         self.qgis_output = "OutputNumber"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         options = filters.choices(param)
         if options:  # a numeric choice list (or codedValue) is still a choice for the user
             default = self._convert(param.default_value)
             text = None if default is None else _number_text(default, options)
-            definition = choice_parameter(param, options, text)
-            return [with_coded_names(apply_common(definition, param), param)]
+            return choice_parameter(param, options, text)
         definition = QgsProcessingParameterNumber(
             param.name,
             display_name(param),
             NUMBER_INTEGER if self.integer else NUMBER_DOUBLE,
             defaultValue=self._convert(param.default_value),
-            optional=not param.is_required,
         )
         bounds = filters.range_bounds(param.filter)
         if bounds is not None:
             apply_range(definition, bounds)
-        return [apply_common(definition, param)]
+        return definition
 
     def _convert(self, value: Any) -> Any:
         if value is None or value == "":
@@ -202,9 +143,7 @@ class NumberType(GPTypeHandler):
         except (TypeError, ValueError):
             return None
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         if filters.choices(param):
             text = ctx.algorithm.parameterAsEnumString(ctx.parameters, param.name, ctx.context)
             return self._convert(text)
@@ -212,11 +151,8 @@ class NumberType(GPTypeHandler):
             return ctx.algorithm.parameterAsInt(ctx.parameters, param.name, ctx.context)
         return ctx.algorithm.parameterAsDouble(ctx.parameters, param.name, ctx.context)
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputNumber, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: self._convert(result.value())}
+    def decode_value(self, value: Any) -> Any:
+        return self._convert(value)
 
 
 class BooleanType(GPTypeHandler):
@@ -224,27 +160,23 @@ class BooleanType(GPTypeHandler):
 
     qgis_input = "Boolean"
     qgis_output = "OutputBoolean"
+    output_class = QgsProcessingOutputBoolean
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         default = param.default_value if isinstance(param.default_value, bool) else None
-        definition = QgsProcessingParameterBoolean(
-            param.name, display_name(param), defaultValue=default, optional=not param.is_required
-        )
-        return [apply_common(definition, param)]
+        return QgsProcessingParameterBoolean(param.name, display_name(param), defaultValue=default)
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if ctx.parameters.get(param.name) is None:
-            return OMIT
+    def is_given(self, param: GPParameter, ctx: EncodeContext) -> bool:
+        """Only a missing value is no value: a check box left clear is ``false``, sent."""
+        return ctx.parameters.get(param.name) is not None
+
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         return ctx.algorithm.parameterAsBoolean(ctx.parameters, param.name, ctx.context)
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputBoolean, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        value = result.value()
+    def decode_value(self, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().lower() == "true"
-        return {param.name: None if value is None else bool(value)}
+        return None if value is None else bool(value)
 
 
 def epoch_ms_to_iso(value: Any) -> str | None:
@@ -265,22 +197,15 @@ class DateType(GPTypeHandler):
 
     qgis_input = "DateTime"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         default = None
         if isinstance(param.default_value, (int, float)):
             default = QDateTime.fromMSecsSinceEpoch(int(param.default_value), Qt.TimeSpec.UTC)
-        definition = QgsProcessingParameterDateTime(
-            param.name,
-            display_name(param),
-            DATETIME_DATETIME,
-            defaultValue=default,
-            optional=not param.is_required,
+        return QgsProcessingParameterDateTime(
+            param.name, display_name(param), DATETIME_DATETIME, defaultValue=default
         )
-        return [apply_common(definition, param)]
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         moment = ctx.algorithm.parameterAsDateTime(ctx.parameters, param.name, ctx.context)
         if not moment.isValid():
             raise bad_input(
@@ -291,11 +216,8 @@ class DateType(GPTypeHandler):
             )
         return moment.toMSecsSinceEpoch()
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: epoch_ms_to_iso(result.value())}
+    def decode_value(self, value: Any) -> Any:
+        return epoch_ms_to_iso(value)
 
 
 class UnitType(GPTypeHandler):
@@ -352,19 +274,23 @@ class UnitType(GPTypeHandler):
             return unit
         return self.kind.default_unit if self.kind.default_unit in units else units[0]
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
+        """The number, bounded by a range filter; its unit is a parameter of its own."""
         amount, _ = self._default(param)
         number = QgsProcessingParameterNumber(
-            param.name,
-            display_name(param),
-            NUMBER_DOUBLE,
-            defaultValue=amount,
-            optional=not param.is_required,
+            param.name, display_name(param), NUMBER_DOUBLE, defaultValue=amount
         )
         bounds = filters.range_bounds(param.filter)
         if bounds is not None:
             apply_range(number, bounds)
-        apply_common(number, param)
+        return number
+
+    def input_parameters(self, param: GPParameter) -> list[Any]:
+        [number] = super().input_parameters(param)
+        return [number, self._units_parameter(param, number)]
+
+    def _units_parameter(self, param: GPParameter, number: Any) -> Any:
+        """The ``<name>_units`` enum that goes with the number."""
         units = QgsProcessingParameterEnum(
             param.name + UNITS_SUFFIX,
             translate("Scalars", "{name}: units").format(name=number.description()),
@@ -380,11 +306,9 @@ class UnitType(GPTypeHandler):
             "sends {unit}.")  # fmt: skip
         units.setHelp(how.format(name=display_name(param), unit=self.default_unit(param)))
         units.setMetadata({**units.metadata(), "arcgis_gp": number.metadata()["arcgis_gp"]})
-        return [number, units]
+        return units
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         amount = ctx.algorithm.parameterAsDouble(ctx.parameters, param.name, ctx.context)
         unit_name = param.name + UNITS_SUFFIX
         if not ctx.has_value(unit_name):
@@ -407,23 +331,6 @@ class UnitType(GPTypeHandler):
         default = definition.defaultValue() if definition is not None else None
         return default if isinstance(default, str) and default else self.default_unit(param)
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: _result_as_text(result.value())}
-
-
-def apply_range(
-    definition: QgsProcessingParameterNumber, bounds: tuple[float | None, float | None]
-) -> None:
-    """A range filter's bounds as the number's minimum and maximum."""
-    low, high = bounds
-    if low is not None:
-        definition.setMinimum(low)
-    if high is not None:
-        definition.setMaximum(high)
-
 
 #: The QGIS field type for a field filter whose types are all of one family.
 _FIELD_TYPES = {
@@ -443,7 +350,7 @@ class FieldType(GPTypeHandler):
 
     qgis_input = "Field, parent = the dependency parameter; field filter -> field type"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         default = param.default_value
         if isinstance(default, dict):
             default = default.get("name")
@@ -451,25 +358,22 @@ class FieldType(GPTypeHandler):
         field_type = FIELD_ANY
         if len(families) == 1:
             field_type = _FIELD_TYPES.get(families.pop(), FIELD_ANY)
-        definition = QgsProcessingParameterField(
+        return QgsProcessingParameterField(
             param.name,
             display_name(param),
             defaultValue=default or None,
             parentLayerParameterName=param.dependency or "",
             type=field_type,
             allowMultiple=False,
-            optional=not param.is_required,
         )
-        apply_common(definition, param)
-        allowed = filters.list_items(param.filter, filters.FIELD)
-        if allowed:
-            types = translate("Scalars", "Field types: {types}").format(types=", ".join(allowed))
-            definition.setHelp(f"{definition.help()}\n{types}".strip())
-        return [definition]
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def help_notes(self, param: GPParameter, definition: Any) -> list[str]:
+        allowed = filters.list_items(param.filter, filters.FIELD)
+        if not allowed:
+            return []
+        return [translate("Scalars", "Field types: {types}").format(types=", ".join(allowed))]
+
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         name = ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
         esri_type = "esriFieldTypeString"
         if param.dependency and ctx.has_value(param.dependency):
@@ -486,14 +390,10 @@ class FieldType(GPTypeHandler):
             _check_field_type(param, name, esri_type)
         return {"name": name, "type": esri_type}
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        value = result.value()
+    def decode_value(self, value: Any) -> Any:
         if isinstance(value, dict) and "name" in value:
-            return {param.name: value["name"]}
-        return {param.name: _result_as_text(value)}
+            return value["name"]
+        return result_as_text(value)
 
 
 def _check_field_type(param: GPParameter, name: str, esri_type: str) -> None:
@@ -514,19 +414,14 @@ class SpatialReferenceType(GPTypeHandler):
 
     qgis_input = "Crs"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         default = None
         if isinstance(param.default_value, dict) and param.default_value:
             crs = crs_from_spatial_reference(param.default_value)
             default = crs.authid() or None if crs.isValid() else None
-        definition = QgsProcessingParameterCrs(
-            param.name, display_name(param), defaultValue=default, optional=not param.is_required
-        )
-        return [apply_common(definition, param)]
+        return QgsProcessingParameterCrs(param.name, display_name(param), defaultValue=default)
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         crs: QgsCoordinateReferenceSystem = ctx.algorithm.parameterAsCrs(
             ctx.parameters, param.name, ctx.context
         )
@@ -539,16 +434,12 @@ class SpatialReferenceType(GPTypeHandler):
             )
         return spatial_reference_from_crs(crs)
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        value = result.value()
+    def decode_value(self, value: Any) -> Any:
         if isinstance(value, dict):
             crs = crs_from_spatial_reference(value)
             if crs.isValid() and crs.authid():
-                return {param.name: crs.authid()}
-        return {param.name: _result_as_text(value)}
+                return crs.authid()
+        return result_as_text(value)
 
 
 class ExtentType(GPTypeHandler):
@@ -556,7 +447,7 @@ class ExtentType(GPTypeHandler):
 
     qgis_input = "Extent"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         default = None
         value = param.default_value
         if isinstance(value, dict) and all(k in value for k in ("xmin", "ymin", "xmax", "ymax")):
@@ -564,14 +455,9 @@ class ExtentType(GPTypeHandler):
             crs = crs_from_spatial_reference(value.get("spatialReference"))
             if crs.isValid() and crs.authid():
                 default += f" [{crs.authid()}]"
-        definition = QgsProcessingParameterExtent(
-            param.name, display_name(param), defaultValue=default, optional=not param.is_required
-        )
-        return [apply_common(definition, param)]
+        return QgsProcessingParameterExtent(param.name, display_name(param), defaultValue=default)
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         rect = ctx.algorithm.parameterAsExtent(ctx.parameters, param.name, ctx.context)
         crs = ctx.algorithm.parameterAsExtentCrs(ctx.parameters, param.name, ctx.context)
         envelope: dict[str, Any] = {
@@ -583,12 +469,6 @@ class ExtentType(GPTypeHandler):
         if crs.isValid():
             envelope["spatialReference"] = spatial_reference_from_crs(crs)
         return envelope
-
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: _result_as_text(result.value())}
 
 
 class RawJsonType(GPTypeHandler):
@@ -603,33 +483,25 @@ class RawJsonType(GPTypeHandler):
     def __init__(self, known: bool = True) -> None:
         self.known = known
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
-        definition = QgsProcessingParameterString(
+    def input_definition(self, param: GPParameter) -> Any:
+        return QgsProcessingParameterString(
             param.name,
             display_name(param),
-            defaultValue=_string_default(param.default_value),
+            defaultValue=string_default(param.default_value),
             multiLine=isinstance(param.default_value, (dict, list)),
-            optional=not param.is_required,
         )
-        apply_common(definition, param)
-        if not self.known:
-            definition.setHelp(
-                f"{definition.help()}\n(GP type {param.data_type} is not known to this "
-                "plugin: the text is sent as raw JSON.)".strip()
-            )
-        return [definition]
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def help_notes(self, param: GPParameter, definition: Any) -> list[str]:
+        if self.known:
+            return []
+        return [
+            f"(GP type {param.data_type} is not known to this plugin: the text is sent as "
+            "raw JSON.)"
+        ]
+
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         text = ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
         try:
             return json.loads(text)
         except ValueError:
             return text
-
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: _result_as_text(result.value())}

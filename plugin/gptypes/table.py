@@ -21,13 +21,12 @@ from .scalars import (
     NumberType,
     RawJsonType,
     SpatialReferenceType,
-    StringType,
     UnitType,
 )
 from .units import AREAL, LINEAR, TIME
 
 GP_TYPES: dict[str, GPTypeHandler] = {
-    "GPString": StringType(),
+    "GPString": GPTypeHandler(),  # the default handler: a plain string
     "GPStringHidden": HiddenStringType(),
     "GPLong": NumberType(integer=True),
     "GPDouble": NumberType(integer=False),
@@ -49,7 +48,7 @@ GP_TYPES: dict[str, GPTypeHandler] = {
     "GPCoordinateSystem": SpatialReferenceType(),
     "GPExtent": ExtentType(),
     "GPEnvelope": ExtentType(),
-    "GPSQLExpression": StringType(),
+    "GPSQLExpression": GPTypeHandler(),
     "GPComposite": RawJsonType(),
     "GPSACellSize": RawJsonType(),
     "GPRasterFormulaOrConstant": RawJsonType(),
