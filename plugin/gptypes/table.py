@@ -9,20 +9,17 @@ with a new type still becomes an algorithm.
 from __future__ import annotations
 
 from .base import GPTypeHandler
+from .booleans import BooleanType
 from .collections import MultiValueType, ValueTableType
+from .credentials import HiddenStringType
+from .dates import DateType
 from .features import FeatureSetType
 from .files import DataFileType, RasterType
-from .scalars import (
-    BooleanType,
-    DateType,
-    ExtentType,
-    FieldType,
-    HiddenStringType,
-    NumberType,
-    RawJsonType,
-    SpatialReferenceType,
-    UnitType,
-)
+from .layer_fields import FieldType
+from .measures import UnitType
+from .numeric import NumberType
+from .raw_json import RawJsonType
+from .spatial_values import ExtentType, SpatialReferenceType
 from .units import AREAL, LINEAR, TIME
 
 GP_TYPES: dict[str, GPTypeHandler] = {
