@@ -30,8 +30,8 @@ from qgis.core import (
 from ..gptypes.compat import FLAG_ADVANCED
 from ..gptypes.spatial_reference import spatial_reference_from_crs
 from ..i18n import translate
-from ..rest.client import run_environment
 from ..rest.model import GPTask
+from ..rest.run_options import run_environment
 
 #: Ask the server for the z and m values of feature outputs (default: yes).
 RETURN_Z_M = "arcgis_gp_return_z_m"
@@ -172,7 +172,7 @@ def read_environment(
     taken: frozenset[str] = frozenset(),
 ) -> RunEnvironment:
     """The run's environment from the algorithm's parameters, in the form the server
-    of ``server_version`` reads (see :func:`~..rest.client.run_environment`).
+    of ``server_version`` reads (see :func:`~..rest.run_options.run_environment`).
 
     ``taken`` names GP parameters of the task: a name there is the task's, not ours.
     """
