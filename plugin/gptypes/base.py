@@ -25,7 +25,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .compat import FLAG_ADVANCED, FLAG_OPTIONAL
 from .featureset_reader import FeatureSetReader
 from .service_layers import LayerPages, ServiceAccess

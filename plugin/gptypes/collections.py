@@ -14,7 +14,7 @@ from qgis.core import (
 )
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
 from .base import (
     OMIT,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 
 RANGE = "range"
 FEATURE_CLASS = "featureClass"

@@ -27,7 +27,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
 from .base import (
     OMIT,

@@ -32,7 +32,7 @@ from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import GP_TYPES, handler_for, is_known
 from ..i18n import translate
 from ..icons import provider_icon
-from ..rest.model import GPParameter, GPService, GPTask
+from ..rest.descriptions import GPParameter, GPService, GPTask
 from .environment import is_spatial, run_parameters
 from .runner import (
     ADD_RESULT_MAP_LAYER,

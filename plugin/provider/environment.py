@@ -30,7 +30,7 @@ from qgis.core import (
 from ..gptypes.compat import FLAG_ADVANCED
 from ..gptypes.spatial_reference import spatial_reference_from_crs
 from ..i18n import translate
-from ..rest.model import GPTask
+from ..rest.descriptions import GPTask
 from ..rest.run_options import run_environment
 
 #: Ask the server for the z and m values of feature outputs (default: yes).

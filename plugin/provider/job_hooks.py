@@ -33,9 +33,11 @@ from qgis.core import (
 
 from ..connections.connection import Connection
 from ..qgis_log import log_warning
+from ..rest.descriptions import GPTask
 from ..rest.encoding import RawJson
+from ..rest.enums import JobStatus
 from ..rest.errors import ArcGisError, JobError, redact_url, scrub
-from ..rest.model import GPMessage, GPTask, JobStatus
+from ..rest.job_info import GPMessage
 
 #: Layer custom properties that tie a result layer to its job (a reopened project can
 #: fetch the job again from them).

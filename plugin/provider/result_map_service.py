@@ -19,7 +19,7 @@ from ..gptypes.featureset import FeatureSetReader
 from ..gptypes.service_layers import ServiceAccess, arcgis_map_layer_uri
 from ..gptypes.spatial_reference import crs_from_spatial_reference
 from ..rest.client import GPClient
-from ..rest.model import GPService
+from ..rest.descriptions import GPService
 
 DEFAULT_PAGE_SIZE = 1000
 

@@ -29,18 +29,11 @@ from ..gptypes.featureset import FeatureSetReader
 from ..gptypes.table import handler_for
 from ..i18n import translate
 from ..rest.client import GPClient
+from ..rest.descriptions import GPParameter, GPService, GPTask
+from ..rest.enums import JobStatus, MessageType, ParameterType
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
-from ..rest.model import (
-    GPMessage,
-    GPParameter,
-    GPResult,
-    GPService,
-    GPTask,
-    JobInfo,
-    JobStatus,
-    MessageType,
-    ParameterType,
-)
+from ..rest.job_info import GPMessage, JobInfo
+from ..rest.results import GPResult
 from ..rest.waiting import wait_for_job
 from ..settings import default_job_timeout, poll_policy
 from .environment import RunEnvironment, is_spatial, read_environment

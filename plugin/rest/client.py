@@ -23,25 +23,18 @@ from typing import Any
 import requests
 
 from . import downloads
-from .answers import error_from_json
 from .auth import TokenProvider
+from .descriptions import GPService, GPTask
 from .encoding import encode_inputs
+from .enums import ExecutionType
 from .errors import ArcGisCapabilityError, ArcGisInvalidResponseError, InvalidUrlError
 from .job_calls import JobCalls
-from .model import ExecuteResult, ExecutionType, GPService, GPTask, JobInfo
+from .job_info import JobInfo
+from .results import ExecuteResult, execute_result
 from .run_options import RunOptions
 from .sessions import NetworkOptions
 from .transport import Transport
 from .urls import ServerUrl, join_url, parse_server_url, resolve_url
-
-
-def execute_result(data: Any, url: str | None) -> ExecuteResult:
-    """The one check of an ``execute`` answer, whether parsed whole or indexed from a
-    file: an error it carries is raised, else its results and messages are read."""
-    error = error_from_json(data, url)
-    if error is not None:
-        raise error
-    return ExecuteResult.from_json(data, url=url)
 
 
 class GPClient(JobCalls):

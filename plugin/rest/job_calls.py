@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import downloads
 from .errors import ArcGisHttpError, ArcGisServerError, JobExpiredError
-from .model import GPResult, JobInfo
+from .job_info import JobInfo
+from .results import GPResult
 from .run_options import sr_value
 from .urls import join_url
 
