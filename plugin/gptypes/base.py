@@ -29,7 +29,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
 from .compat import FLAG_ADVANCED, FLAG_OPTIONAL
 from .featureset_reader import FeatureSetReader

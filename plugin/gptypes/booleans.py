@@ -6,7 +6,7 @@ from typing import Any
 
 from qgis.core import QgsProcessingOutputBoolean, QgsProcessingParameterBoolean
 
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .base import EncodeContext, GPTypeHandler, display_name
 
 

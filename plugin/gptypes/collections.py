@@ -13,7 +13,7 @@ from qgis.core import (
 )
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
 from .base import EncodeContext, GPTypeHandler, bad_input, display_name
 from .compat import SOURCE_ANY_GEOMETRY, SOURCE_RASTER

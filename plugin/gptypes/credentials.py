@@ -8,7 +8,7 @@ from qgis.core import QgsProcessingParameterAuthConfig
 
 from ..connections.qgis_auth import secret_from_auth_config
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .base import EncodeContext, GPTypeHandler, display_name
 
 

@@ -9,7 +9,7 @@ from qgis.core import QgsProcessingParameterDateTime
 from qgis.PyQt.QtCore import QDateTime, Qt
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .base import EncodeContext, GPTypeHandler, bad_input, display_name
 from .compat import DATETIME_DATETIME
 

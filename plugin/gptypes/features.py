@@ -25,8 +25,8 @@ from qgis.core import (
 )
 
 from ..i18n import translate
+from ..rest.descriptions import GPParameter, GPTask
 from ..rest.encoding import RawJson, RawJsonFile
-from ..rest.model import GPParameter, GPTask
 from . import filters
 from .base import (
     DecodeContext,

@@ -23,7 +23,7 @@ from qgis.core import (
 )
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .base import (
     DecodeContext,
     EncodeContext,

@@ -7,7 +7,7 @@ from typing import Any
 from qgis.core import QgsProcessingParameterField
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
 from .base import EncodeContext, GPTypeHandler, bad_input, display_name, result_as_text
 from .compat import FIELD_ANY, FIELD_DATETIME, FIELD_NUMERIC, FIELD_STRING

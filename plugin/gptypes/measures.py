@@ -7,7 +7,7 @@ from typing import Any
 from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterNumber
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
 from .base import EncodeContext, GPTypeHandler, bad_input, display_name
 from .compat import NUMBER_DOUBLE

@@ -6,7 +6,7 @@ from typing import Any
 
 from qgis.core import QgsProcessingOutputNumber, QgsProcessingParameterNumber
 
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
 from .base import EncodeContext, GPTypeHandler, choice_parameter, display_name
 from .compat import NUMBER_DOUBLE, NUMBER_INTEGER

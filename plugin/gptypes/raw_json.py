@@ -7,7 +7,7 @@ from typing import Any
 
 from qgis.core import QgsProcessingParameterString
 
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .base import EncodeContext, GPTypeHandler, display_name, string_default
 
 

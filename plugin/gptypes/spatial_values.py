@@ -11,7 +11,7 @@ from qgis.core import (
 )
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .base import EncodeContext, GPTypeHandler, bad_input, display_name, result_as_text
 from .spatial_reference import crs_from_spatial_reference, spatial_reference_from_crs
 

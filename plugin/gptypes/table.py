@@ -8,6 +8,7 @@ with a new type still becomes an algorithm.
 
 from __future__ import annotations
 
+from ..rest.data_types import base_data_type
 from .base import GPTypeHandler
 from .booleans import BooleanType
 from .collections import MultiValueType, ValueTableType
@@ -52,11 +53,6 @@ GP_TYPES: dict[str, GPTypeHandler] = {
 }
 
 UNKNOWN_TYPE = RawJsonType(known=False)
-
-
-def base_data_type(data_type: str) -> str:
-    """'GPMultiValue:GPString' -> 'GPMultiValue'; other names unchanged."""
-    return (data_type or "").split(":", 1)[0].strip()
 
 
 def handler_for(data_type: str) -> GPTypeHandler:

@@ -30,7 +30,8 @@ from ..i18n import translate
 from ..icons import provider_icon
 from ..provider.algorithm import algorithm_name
 from ..provider.provider import PROVIDER_ID
-from ..rest.model import Catalog, GPService, GPTask
+from ..rest.catalog import Catalog
+from ..rest.descriptions import GPService, GPTask
 
 ROOT_NAME = "ArcGIS GP Services"
 ROOT_PATH = "arcgisgp:"

@@ -32,7 +32,7 @@ from ..gptypes.features import service_layer_url_inputs
 from ..gptypes.table import GP_TYPES, handler_for, is_known
 from ..i18n import translate
 from ..icons import provider_icon
-from ..rest.model import GPParameter, GPService, GPTask
+from ..rest.descriptions import GPParameter, GPService, GPTask
 from .environment import is_spatial, run_parameters
 from .result_map_service import ADD_RESULT_MAP_LAYER, RESULT_MAP_LAYER_OUTPUT
 from .runner import FETCH_JOB_ID, JOB_ID_OUTPUT, RUN_IN_BACKGROUND, TaskRun

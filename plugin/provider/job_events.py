@@ -22,8 +22,9 @@ from qgis.core import QgsProcessingFeedback
 
 from ..connections.connection import Connection
 from ..qgis_log import log_warning
+from ..rest.enums import JobStatus
 from ..rest.errors import ArcGisError
-from ..rest.model import GPMessage, JobStatus
+from ..rest.job_info import GPMessage
 from .destinations import Destination
 from .job_inputs import forget_secrets, remembered_secrets, scrubbed
 

@@ -15,9 +15,10 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from ..rest.descriptions import GPTask
 from ..rest.encoding import RawJson
 from ..rest.errors import ArcGisError, JobError, redact_url, scrub
-from ..rest.model import GPMessage, GPTask
+from ..rest.job_info import GPMessage
 
 #: Recorded in place of a secret input (``GPStringHidden``).
 REDACTED = {"$redacted": True}

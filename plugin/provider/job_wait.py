@@ -13,8 +13,10 @@ from typing import Any, Callable
 from qgis.core import QgsProcessingFeedback
 
 from ..rest.client import GPClient
+from ..rest.descriptions import GPTask
+from ..rest.enums import JobStatus
 from ..rest.errors import ArcGisError
-from ..rest.model import GPMessage, GPTask, JobInfo, JobStatus
+from ..rest.job_info import GPMessage, JobInfo
 from ..rest.waiting import wait_for_job
 from ..settings import poll_policy
 from .job_events import JobDetached, JobReport, JobWatchFeedback

@@ -17,15 +17,14 @@ from qgis.core import QgsApplication, QgsProcessingProvider, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 
-from ..connections.catalog_cache import CatalogCache
+from ..connections.catalog_cache import CatalogCache, same_catalog
 from ..connections.clients import client_for
 from ..connections.connection import Connection, load_connections
 from ..i18n import translate
 from ..icons import provider_icon, provider_icon_path
 from ..qgis_log import log_info, log_warning
-from ..rest.catalog import crawl_catalog
+from ..rest.catalog import Catalog, crawl_catalog
 from ..rest.errors import ArcGisError
-from ..rest.model import Catalog
 from .algorithm import GPTaskAlgorithm
 from .options import add_settings, remove_settings
 
@@ -224,10 +223,7 @@ class ArcGisGpProvider(QgsProcessingProvider):
 
 
 def _differs(before: Catalog | None, after: Catalog) -> bool:
-    if before is None:
-        return True
-    strip = lambda catalog: {k: v for k, v in catalog.to_dict().items() if k != "created"}  # noqa: E731
-    return strip(before) != strip(after)
+    return before is None or not same_catalog(before, after)
 
 
 class CatalogRefreshTask(QgsTask):

@@ -24,8 +24,8 @@ from ..gptypes.service_layers import ServiceAccess, arcgis_map_layer_uri
 from ..gptypes.spatial_reference import crs_from_spatial_reference
 from ..i18n import translate
 from ..rest.client import GPClient
+from ..rest.descriptions import GPService
 from ..rest.errors import ArcGisError
-from ..rest.model import GPService
 from .layer_tags import tag_layer
 
 DEFAULT_PAGE_SIZE = 1000

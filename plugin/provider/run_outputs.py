@@ -15,7 +15,9 @@ from ..gptypes.base import DecodeContext, ResultValue
 from ..gptypes.errors import EsriJsonError
 from ..gptypes.table import handler_for
 from ..i18n import translate
-from ..rest.model import GPMessage, GPParameter, GPTask, MessageType, ParameterType
+from ..rest.descriptions import GPParameter, GPTask
+from ..rest.enums import MessageType, ParameterType
+from ..rest.job_info import GPMessage
 from .job_inputs import has_secret_inputs
 from .result_map_service import RESULT_MAP_LAYER_OUTPUT, ResultMapService
 

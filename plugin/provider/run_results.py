@@ -18,7 +18,10 @@ from ..gptypes.base import ResultValue
 from ..gptypes.execute_answer import AnswerEntry
 from ..gptypes.featureset import FeatureSetReader
 from ..rest.client import GPClient
-from ..rest.model import GPMessage, GPResult, GPTask, JobInfo, MessageType
+from ..rest.descriptions import GPTask
+from ..rest.enums import MessageType
+from ..rest.job_info import GPMessage, JobInfo
+from ..rest.results import GPResult
 
 
 def report_messages(feedback: QgsProcessingFeedback, messages: list[GPMessage]) -> None:

@@ -29,8 +29,9 @@ from ..gptypes.execute_answer import index_execute_answer
 from ..gptypes.table import handler_for
 from ..i18n import translate
 from ..rest.client import GPClient
+from ..rest.descriptions import GPService, GPTask
 from ..rest.errors import ArcGisError, JobCancelledError, JobError
-from ..rest.model import GPMessage, GPService, GPTask, JobInfo
+from ..rest.job_info import GPMessage, JobInfo
 from ..settings import default_job_timeout
 from .destinations import destinations_of
 from .environment import RunEnvironment, is_spatial, read_environment

@@ -15,8 +15,9 @@ from arcgis_gp.plugin.provider.job_inputs import (
     remember_secrets,
     remembered_secrets,
 )
+from arcgis_gp.plugin.rest.enums import JobStatus, MessageType
 from arcgis_gp.plugin.rest.errors import JobFailedError, JobTimedOutError
-from arcgis_gp.plugin.rest.model import GPMessage, JobStatus, MessageType
+from arcgis_gp.plugin.rest.job_info import GPMessage
 
 SECRET = "s3cr3t-Pa55"
 
