@@ -16,7 +16,7 @@ from qgis.core import (
 from arcgis_gp.plugin.gptypes.base import DecodeContext, GPTypeHandler, ResultValue
 from arcgis_gp.plugin.gptypes.compat import FLAG_OPTIONAL
 from arcgis_gp.plugin.gptypes.table import GP_TYPES
-from arcgis_gp.plugin.rest.model import GPParameter
+from arcgis_gp.plugin.rest.descriptions import GPParameter
 
 
 def _decoded(handler: GPTypeHandler, param: GPParameter, value: object) -> dict:

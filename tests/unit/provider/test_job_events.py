@@ -20,8 +20,9 @@ from arcgis_gp.plugin.provider.job_events import (
     job_listener,
     set_job_listener,
 )
+from arcgis_gp.plugin.rest.enums import JobStatus, MessageType
 from arcgis_gp.plugin.rest.errors import JobFailedError
-from arcgis_gp.plugin.rest.model import GPMessage, JobStatus, MessageType
+from arcgis_gp.plugin.rest.job_info import GPMessage
 
 
 def _events() -> list[str]:
