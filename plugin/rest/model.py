@@ -414,6 +414,8 @@ class GPService:
     capabilities: set[str] = field(default_factory=set)
     current_version: float | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: The group a portal lists it under (an item's title, a helper's name); "" on servers.
+    label: str = field(default="", compare=False)
 
     @classmethod
     def from_json(cls, data: Any, *, url: str, path: str) -> GPService:
@@ -688,6 +690,8 @@ class Catalog:
     failures: list[ServiceFailure] = field(default_factory=list)
     #: When the crawl finished (seconds since the epoch); 0 when unknown.
     created: float = 0.0
+    #: What the connection's URL turned out to be when asked: ``"server"`` or ``"portal"``.
+    kind: str = "server"
 
     def service(self, path: str) -> GPService:
         """The service at ``Folder/Service`` (``KeyError`` if absent)."""
@@ -725,7 +729,13 @@ class Catalog:
                 for t in self.tasks
             ],
             "failures": [f.to_dict() for f in self.failures],
+            # A portal's catalog only: server caches stay as they were.
+            **({"kind": self.kind} if self.kind != "server" else {}),
+            **({"labels": labels} if (labels := self._labels()) else {}),
         }
+
+    def _labels(self) -> dict[str, str]:
+        return {s.path: s.label for s in self.services if s.label}
 
     @classmethod
     def from_dict(cls, data: Any) -> Catalog:
@@ -761,10 +771,15 @@ class Catalog:
             for item in _list(data.get("failures"))
             if isinstance(item, Mapping)
         ]
+        labels = data.get("labels")
+        if isinstance(labels, Mapping):
+            for service in services:
+                service.label = _text(labels.get(service.path))
         return cls(
             url=_text(data.get("url")),
             services=services,
             tasks=tasks,
             failures=failures,
             created=_number(data.get("created")) or 0.0,
+            kind=_text(data.get("kind")) or "server",
         )
