@@ -11,7 +11,8 @@ JSON views), ``encoding`` (GP values as form fields), ``auth`` (tokens and
 headers), ``answers`` (response parsing, error recognition), ``sessions`` and
 ``tls`` (the pooled session), ``transport`` (the request loop: retries, token
 renewal), ``downloads`` (streamed answers), ``client`` (the operations), ``waiting``
-(job polling), ``catalog`` (crawling), ``errors``.
+(job polling), ``catalog`` (crawling), ``portal`` (portals: search, helper services, a
+portal's catalog), ``errors``.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from .model import (
     ParameterType,
     ServiceFailure,
 )
+from .portal import PortalClient, crawl_connection, crawl_portal, probe_kind
 from .transport import Transport
 from .urls import ServerUrl, parse_server_url, resolve_url
 from .waiting import PollPolicy, wait_for_job
@@ -107,6 +109,7 @@ __all__ = [
     "NoAuth",
     "ParameterType",
     "PollPolicy",
+    "PortalClient",
     "RawJson",
     "ServerUrl",
     "ServiceFailure",
@@ -114,10 +117,13 @@ __all__ = [
     "TokenProvider",
     "Transport",
     "crawl_catalog",
+    "crawl_connection",
+    "crawl_portal",
     "encode_inputs",
     "encode_value",
     "parse_json_response",
     "parse_server_url",
+    "probe_kind",
     "redact_url",
     "resolve_url",
     "wait_for_job",
