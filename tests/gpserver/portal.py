@@ -166,6 +166,13 @@ def default_items() -> list[PortalItem]:
             type_keywords=["Geoprocessing Package", "Tool"],
         ),
         PortalItem(
+            _item_id(8),
+            "Export sample (geoprocessing)",
+            "Geoprocessing Sample",
+            "PrintServer/GPServer",
+            type_keywords=["Geoprocessing Sample", "Sample"],
+        ),
+        PortalItem(
             _item_id(7),
             "Report tools",
             GEOPROCESSING_SERVICE,

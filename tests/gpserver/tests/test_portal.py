@@ -114,6 +114,7 @@ def test_search_is_fuzzy_and_honours_access(portal) -> None:
     anonymous = _search(portal, num=100)
     types = {item["type"] for item in anonymous["results"]}
     assert {"Geoprocessing Service", "Map Service", "Feature Service"} <= types
+    assert {"Geoprocessing Package", "Geoprocessing Sample"} <= types
     titles = {item["title"] for item in anonymous["results"]}
     assert "Protected echo" not in titles
     assert "Report tools" not in titles

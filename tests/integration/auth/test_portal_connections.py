@@ -58,6 +58,8 @@ def test_an_anonymous_portal_lists_shared_items_and_gp_helpers(make_provider, gp
     # Not GP: fuzzy results of other types, NAServer/Geocode/Geometry/ImageServer helpers,
     # and the printing task.
     assert not {n for n in names if "printingtools" in n or "basemaps" in n}
+    # A "Geoprocessing Sample" item found by the fuzzy search links a GP service: not listed.
+    assert not {n for n in names if "printserver" in n}
     assert not gpserver.requests_to(NOT_GP)
     assert not provider.status_notes
     _no_token_in_urls(gpserver)

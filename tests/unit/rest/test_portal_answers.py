@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from arcgis_gp.plugin.rest.model import Catalog, GPService
+from arcgis_gp.plugin.rest.model import Catalog, GPService, GPTask
 from arcgis_gp.plugin.rest.portal import (
     GPSource,
+    _assemble,
     gp_service_items,
     helper_label,
     helper_sources,
@@ -130,3 +131,23 @@ def test_a_portal_catalog_keeps_its_kind_and_labels_in_the_cache_form() -> None:
     server = Catalog(url="https://h/arcgis/rest/services", services=[service])
     server.services[0].label = ""
     assert {"kind", "labels"}.isdisjoint(server.to_dict())
+
+
+def test_a_service_path_two_servers_share_gets_each_server_host() -> None:
+    def crawled(host: str, label: str) -> tuple[GPSource, Catalog]:
+        url = f"https://{host}/arcgis/rest/services/Tools/Elevation/GPServer"
+        service = GPService(path="Tools/Elevation", url=url)
+        task = GPTask(name="Profile", url=url + "/Profile", service_path="Tools/Elevation")
+        return GPSource(url, None, label), Catalog(url=url, services=[service], tasks=[task])
+
+    catalog = _assemble(
+        "https://www.arcgis.com",
+        [crawled("elevation.arcgis.com", "Elevation"), crawled("gis.example.com", "Ours")],
+        [],
+    )
+    assert [(s.path, s.label) for s in catalog.services] == [
+        ("elevation.arcgis.com/Tools/Elevation", "Elevation"),
+        ("gis.example.com/Tools/Elevation", "Ours"),
+    ]
+    assert [t.service_path for t in catalog.tasks] == [s.path for s in catalog.services]
+    assert catalog.kind == "portal"
