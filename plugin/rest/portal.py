@@ -56,8 +56,8 @@ GP_ITEM_TYPE = "Geoprocessing Service"
 SEARCH_QUERY = f'type:"{GP_ITEM_TYPE}"'
 #: A portal answers at most 100 results a page.
 PAGE_SIZE = 100
-#: A bound on pages, so a portal whose ``nextStart`` never ends stays finite.
-MAX_PAGES = 1000
+#: A bound on pages (10,000 items), so a portal whose ``nextStart`` never ends stays finite.
+MAX_PAGES = 100
 #: Services crawled at once (each crawl reads its tasks concurrently too).
 CRAWL_WORKERS = 8
 #: Helpers whose GP service is no tool for a user: ``printTask`` exports a web map JSON
@@ -197,9 +197,30 @@ class PortalClient:
                 return  # -1 on the last page (and never backwards)
             start = after
 
-    def gp_items(self) -> list[dict[str, Any]]:
-        """Every item of type "Geoprocessing Service" shared with the user."""
-        return [item for page in self.search_pages() for item in gp_service_items(page)]
+    def gp_items(self, portal_self: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Every item of type "Geoprocessing Service" of the organisation the user sees."""
+        query = search_query(portal_self)
+        if query is None:
+            return []
+        return [item for page in self.search_pages(query) for item in gp_service_items(page)]
+
+
+def search_query(portal_self: Mapping[str, Any]) -> str | None:
+    """The search for GP service items, kept to the organisation on ArcGIS Online.
+
+    An Enterprise portal (``portalMode`` singletenant) holds one organisation's content:
+    all of it is searched (the portal shows each user what is shared with them). ArcGIS
+    Online (multitenant) holds every organisation's public content, thousands of GP
+    services: the search keeps to the organisation of the URL or of the signed-in user
+    (``orgid``), and without one (anonymous at www.arcgis.com) nothing is searched.
+    """
+    if str(portal_self.get("portalMode") or "").lower() != "multitenant":
+        return SEARCH_QUERY
+    user = portal_self.get("user")
+    org = portal_self.get("id") or (user.get("orgId") if isinstance(user, Mapping) else None)
+    if not isinstance(org, str) or not org.strip():
+        return None
+    return f"{SEARCH_QUERY} AND orgid:{org.strip()}"
 
 
 def gp_service_items(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -309,7 +330,8 @@ def crawl_portal(
     """
     portal_self = portal.portal_self()
     sources = merge_sources(
-        item_sources(portal.gp_items()) + helper_sources(portal_self.get("helperServices"))
+        item_sources(portal.gp_items(portal_self))
+        + helper_sources(portal_self.get("helperServices"))
     )
     failures: list[ServiceFailure] = []
     crawled: list[tuple[GPSource, Catalog]] = []

@@ -61,6 +61,7 @@ class PortalItem:
     tags: list[str] = field(default_factory=list)
     snippet: str = ""
     created: int = 1_700_000_000_000
+    org_id: str = PORTAL_ID
 
     def visible_to(self, user: str | None) -> bool:
         if self.access == "public":
@@ -75,7 +76,7 @@ class PortalItem:
         return {
             "id": self.id,
             "owner": self.owner,
-            "orgId": PORTAL_ID,
+            "orgId": self.org_id,
             "created": self.created,
             "modified": self.created + 60_000,
             "guid": None,
@@ -187,10 +188,28 @@ class Portal:
     """The portal's content and helpers; adds its services to the registry while on."""
 
     def __init__(
-        self, registry: Registry, shared_tools: int = 0, shared_access: str = "public"
+        self,
+        registry: Registry,
+        shared_tools: int = 0,
+        shared_access: str = "public",
+        multitenant: bool = False,
     ) -> None:
         self.registry = registry
+        #: ArcGIS Online's mode: many organisations' content in one portal.
+        self.multitenant = multitenant
         self.items = default_items()
+        if multitenant:  # another organisation's public web tool, found by a bare search
+            self.items.append(
+                PortalItem(
+                    _item_id(9),
+                    "Another organisation's tool",
+                    GEOPROCESSING_SERVICE,
+                    "Bench/Big/GPServer",
+                    owner="someone",
+                    type_keywords=list(WEB_TOOL_KEYWORDS),
+                    org_id="FEDCBA9876543210",
+                )
+            )
         self._added: list[Service] = []
         for path, execution, tasks in READY_TO_USE:
             self._add_service(path, execution, tasks)
@@ -366,7 +385,7 @@ def _portal_self(call: Call, portal: Portal, user: str | None) -> dict[str, Any]
         "isPortal": True,
         "name": "Test portal",
         "portalHostname": f"{call.request.host}/portal",
-        "portalMode": "singletenant",
+        "portalMode": "multitenant" if portal.multitenant else "singletenant",
         "portalName": "ArcGIS Enterprise",
         "supportsOAuth": True,
         "helperServices": portal.helper_services(call),
@@ -412,7 +431,7 @@ def _matches(item: PortalItem, fields: list[tuple[str, str]], words: list[str]) 
             if value != item.id:
                 return False
         elif name == "orgid":
-            if value != PORTAL_ID.lower():
+            if value != item.org_id.lower():
                 return False
         elif not phrase & _text_words(item):
             return False

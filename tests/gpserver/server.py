@@ -258,12 +258,15 @@ class GPServer:
         the legacy URL some servers still report); the portal answers at both."""
         self.state.portal_token_path = path
 
-    def enable_portal(self, shared_tools: int = 0, shared_access: str = "public") -> Portal:
+    def enable_portal(
+        self, shared_tools: int = 0, shared_access: str = "public", multitenant: bool = False
+    ) -> Portal:
         """Switch the portal at ``/portal`` on (portal.py), federated with this server;
-        ``shared_tools`` adds that many GP service items (several search pages at 100+).
+        ``shared_tools`` adds that many GP service items (several search pages at 100+);
+        ``multitenant``: as ArcGIS Online, with another organisation's public items.
         reset() switches it off."""
         self.disable_portal()
-        self.state.portal = Portal(self.state.registry, shared_tools, shared_access)
+        self.state.portal = Portal(self.state.registry, shared_tools, shared_access, multitenant)
         self.state.federated = True
         return self.state.portal
 

@@ -60,7 +60,7 @@ def test_portals_self_has_a_user_only_when_signed_in(portal) -> None:
     anonymous = get(f"{portal.portal_url}/sharing/rest/portals/self")
     real = _example("arcgis-online-portals-self-anonymous.json")
     assert "user" not in anonymous
-    assert {"helperServices", "isPortal", "portalName", "id"} <= set(real) & set(anonymous)
+    assert {"helperServices", "isPortal", "portalName", "portalMode"} <= set(real) & set(anonymous)
     helpers = anonymous["helperServices"]
     assert isinstance(helpers["geocode"], list)
     assert isinstance(helpers["elevation"], dict)

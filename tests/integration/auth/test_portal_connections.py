@@ -145,6 +145,15 @@ def test_a_portal_connection_starts_offline_from_its_cache(gpserver, tmp_path, q
     assert not gpserver.requests
 
 
+def test_an_arcgis_online_like_portal_lists_its_organisation_only(make_provider, gpserver):
+    gpserver.enable_portal(multitenant=True)
+    names = _names(make_provider(_connection(gpserver)))
+    assert "portal__analysis__scalars" in names
+    assert not {n for n in names if n.startswith("portal__bench_big")}
+    queries = [r.form["q"] for r in gpserver.requests_to(r"/portal/sharing/rest/search$")]
+    assert queries == ['type:"Geoprocessing Service" AND orgid:0123456789ABCDEF']
+
+
 @pytest.mark.parametrize("url_suffix", ["", "/", "/sharing/rest", "/home/index.html"])
 def test_a_portal_is_told_from_a_server_by_asking_it(make_provider, gpserver, url_suffix):
     gpserver.enable_portal()

@@ -19,6 +19,7 @@ from arcgis_gp.plugin.rest.portal import (
     item_sources,
     merge_sources,
     portal_url,
+    search_query,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "portal"
@@ -151,3 +152,14 @@ def test_a_service_path_two_servers_share_gets_each_server_host() -> None:
     ]
     assert [t.service_path for t in catalog.tasks] == [s.path for s in catalog.services]
     assert catalog.kind == "portal"
+
+
+def test_arcgis_online_is_searched_within_one_organisation_only() -> None:
+    anonymous_www = _example("arcgis-online-portals-self-anonymous.json")
+    assert search_query(anonymous_www) is None  # no organisation: helpers only
+    org = {**anonymous_www, "id": "0123456789ABCDEF"}
+    assert search_query(org) == 'type:"Geoprocessing Service" AND orgid:0123456789ABCDEF'
+    signed_in = {**anonymous_www, "user": {"username": "a", "orgId": "AAAA"}}
+    assert search_query(signed_in).endswith("AND orgid:AAAA")
+    enterprise = {"portalMode": "singletenant", "id": "0123456789ABCDEF"}
+    assert search_query(enterprise) == 'type:"Geoprocessing Service"'
