@@ -145,6 +145,17 @@ def test_a_portal_connection_starts_offline_from_its_cache(gpserver, tmp_path, q
     assert not gpserver.requests
 
 
+def test_renaming_an_item_changes_its_group_never_an_id(make_provider, gpserver):
+    portal = gpserver.enable_portal()
+    provider = make_provider(_connection(gpserver))
+    before = {a.name() for a in provider.algorithms()}
+    next(i for i in portal.items if i.title == "Analysis tools").title = "Our analysis"
+    provider.refresh_catalogs(blocking=True)
+    algorithm = provider.algorithm("portal__analysis__scalars")
+    assert algorithm.group() == "portal › Our analysis"  # noqa: RUF001
+    assert {a.name() for a in provider.algorithms()} == before
+
+
 def test_an_arcgis_online_like_portal_lists_its_organisation_only(make_provider, gpserver):
     gpserver.enable_portal(multitenant=True)
     names = _names(make_provider(_connection(gpserver)))
