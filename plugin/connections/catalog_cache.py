@@ -125,6 +125,12 @@ def catalog_document(catalog: Catalog, url: str) -> dict[str, Any]:
         for t in catalog.tasks
     ]
     document["failures"] = [_failure_entry(f, urls) for f in catalog.failures]
+    # A portal's catalog only: a server's document has neither.
+    if catalog.kind != "server":
+        document["kind"] = catalog.kind
+    labels = {s.path: s.label for s in catalog.services if s.label}
+    if labels:
+        document["labels"] = labels
     return document
 
 
@@ -157,6 +163,10 @@ def catalog_from_document(document: Any) -> Catalog:
                 default_execution_type=default or ExecutionType.SYNCHRONOUS,
             )
         )
+    labels = document.get("labels")
+    if isinstance(labels, Mapping):
+        for service in services:
+            service.label = as_text(labels.get(service.path))
     failures = []
     for item in as_list(document.get("failures")):
         if isinstance(item, Mapping):
@@ -171,6 +181,7 @@ def catalog_from_document(document: Any) -> Catalog:
         tasks=tasks,
         failures=failures,
         created=as_number(document.get("created")) or 0.0,
+        kind=as_text(document.get("kind")) or "server",
     )
 
 

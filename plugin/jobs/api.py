@@ -173,7 +173,7 @@ def _wait_polling(store: JobStore, record: JobRecord, timeout: float | None) -> 
     with _recording(store) as recorder:
         try:
             wait_for_job(
-                client_for(algorithm.connection),
+                client_for(algorithm.connection, record.task_url),
                 record.task_url,
                 record.job_id,
                 on_status=lambda status: recorder.job_status(record.job_id, status, []),

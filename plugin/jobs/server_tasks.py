@@ -51,7 +51,9 @@ class ServerLayerTask(QgsTask):
             self.problem = f"{service.path} has no result map service"
             return False
         try:
-            map_service = ResultMapService(client_for(connection), service, self.record.job_id)
+            map_service = ResultMapService(
+                client_for(connection, service.url), service, self.record.job_id
+            )
             layer = map_service.make_layer(
                 connection,
                 f"{self.record.task_name} ({self.record.job_id})",
@@ -94,7 +96,7 @@ class ResubmitTask(QgsTask):
         record = self.record
         try:
             inputs = replay_inputs(record.inputs)
-            job = client_for(self.algorithm.connection).submit_job(
+            job = client_for(self.algorithm.connection, record.task_url).submit_job(
                 record.task_url,
                 inputs,
                 **record.spatial_references,
@@ -157,7 +159,7 @@ class ExpiryCheckTask(QgsTask):
         for index, (record, algorithm) in enumerate(self.jobs):
             if self.isCanceled():
                 return False
-            client = client_for(algorithm.connection)
+            client = client_for(algorithm.connection, record.task_url)
             try:
                 client.job_status(record.task_url, record.job_id, return_messages=False)
             except JobExpiredError as error:

@@ -130,7 +130,7 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         return self.task.display_name or self.task.name
 
     def group(self) -> str:
-        return f"{self.connection.name} › {self.service.path}"  # noqa: RUF001 (a stable name: models list algorithms by group)
+        return f"{self.connection.name} › {self.service.label or self.service.path}"  # noqa: RUF001 (a stable name: models list algorithms by group)
 
     def groupId(self) -> str:
         return f"{self.connection.slug}__{slug(self.service.path)}"
@@ -240,5 +240,11 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
-        run = TaskRun(self, client_for(self.connection), self.connection, self.service, self.task)
+        run = TaskRun(
+            self,
+            client_for(self.connection, self.task.url),
+            self.connection,
+            self.service,
+            self.task,
+        )
         return run.run(parameters, context, feedback)

@@ -13,7 +13,8 @@ JSON: ``descriptions`` (services, tasks, parameters), ``job_info``, ``results``,
 (response parsing, error recognition), ``sessions`` and ``tls`` (the pooled
 session), ``transport`` (the request loop: retries, token renewal), ``downloads``
 (streamed answers), ``client``, ``job_calls`` and ``run_options`` (the operations),
-``waiting`` (job polling), ``catalog`` (the catalog and its crawl), ``errors``.
+``waiting`` (job polling), ``catalog`` (the catalog and its crawl), ``portal``
+(portals: search, helper services, a portal's catalog), ``errors``.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from .errors import (
     redact_url,
 )
 from .job_info import GPMessage, JobInfo, JobProgress
+from .portal import PortalClient, crawl_connection, crawl_portal, probe_kind
 from .results import ExecuteResult, GPResult
 from .transport import Transport
 from .urls import ServerUrl, parse_server_url, resolve_url
@@ -96,6 +98,7 @@ __all__ = [
     "NoAuth",
     "ParameterType",
     "PollPolicy",
+    "PortalClient",
     "RawJson",
     "ServerUrl",
     "ServiceFailure",
@@ -103,10 +106,13 @@ __all__ = [
     "TokenProvider",
     "Transport",
     "crawl_catalog",
+    "crawl_connection",
+    "crawl_portal",
     "encode_inputs",
     "encode_value",
     "parse_json_response",
     "parse_server_url",
+    "probe_kind",
     "redact_url",
     "resolve_url",
     "wait_for_job",

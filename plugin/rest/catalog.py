@@ -60,6 +60,8 @@ class Catalog:
     failures: list[ServiceFailure] = field(default_factory=list)
     #: When the crawl finished (seconds since the epoch); 0 when unknown.
     created: float = 0.0
+    #: What the connection's URL turned out to be when asked: ``"server"`` or ``"portal"``.
+    kind: str = "server"
 
     def service(self, path: str) -> GPService:
         """The service at ``Folder/Service`` (``KeyError`` if absent)."""

@@ -191,6 +191,8 @@ class GPService:
     capabilities: set[str] = field(default_factory=set)
     current_version: float | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: The group a portal lists it under (an item's title, a helper's name); "" on servers.
+    label: str = field(default="", compare=False)
 
     @classmethod
     def from_json(cls, data: Any, *, url: str, path: str) -> GPService:

@@ -24,6 +24,7 @@ from .call import Call, GPRequest
 from .errors import RestError, invalid_url
 from .faults import REQUEST_KINDS, Fault
 from .handlers import admin, catalog, directories, gp, imageserver, mapserver, tokens, uploads
+from .portal import handle as portal_handle
 from .state import ServerState
 
 SERVICE_TYPES = {
@@ -159,6 +160,8 @@ class GPServerApp:
         try:
             if lowered in ([], ["arcgis"], ["arcgis", "rest"]):
                 return redirect("/arcgis/rest/services")
+            if lowered[0] == "portal" and self.state.portal is not None:
+                return portal_handle(call, self.state.portal, segments[1:])
             if lowered[0] == "portal" and self.state.federated:
                 if lowered[1:] in (
                     ["sharing", "rest", "generatetoken"],
