@@ -9,7 +9,7 @@ from qgis.core import QgsApplication
 from .connections.clients import forget_clients
 from .i18n import PluginTranslator
 from .jobs.manager import JobManager
-from .provider.job_hooks import forget_secrets
+from .provider.job_inputs import forget_secrets
 from .provider.provider import ArcGisGpProvider
 
 

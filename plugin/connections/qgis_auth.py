@@ -55,14 +55,40 @@ class ConnectionAuth:
     client_certificate: ClientCertificate | None = None
 
 
-def _load_config(connection: Connection) -> QgsAuthMethodConfig:
-    manager = QgsApplication.authManager()
+def load_auth_config(authcfg: str) -> QgsAuthMethodConfig | None:
+    """A configuration of the QGIS auth database with its secrets decrypted: the one
+    place this plugin reads them. None when it is not there (or the master password was
+    not given)."""
     config = QgsAuthMethodConfig()
-    loaded = manager.loadAuthenticationConfig(connection.authcfg, config, True)
+    loaded = QgsApplication.authManager().loadAuthenticationConfig(authcfg, config, True)
     ok = loaded[0] if isinstance(loaded, tuple) else loaded
     if isinstance(loaded, tuple) and len(loaded) > 1:
         config = loaded[1]
-    if not ok or not config.isValid():
+    return config if ok and config.isValid() else None
+
+
+#: Where each QGIS auth method keeps the secret a GPStringHidden value is taken from.
+_SECRET_KEYS = ("password", "token", "apikey", "value")
+
+
+def secret_from_auth_config(authcfg: str) -> str | None:
+    """The secret held by a QGIS authentication configuration, or None if there is none
+    (nor any such configuration: scripts may pass a GPStringHidden value in clear).
+
+    Basic keeps it as ``password``, EsriToken as ``token``, API-Header style methods under
+    their own keys; the first one present wins.
+    """
+    if not authcfg or authcfg not in QgsApplication.authManager().configIds():
+        return None
+    config = load_auth_config(authcfg)
+    if config is None:
+        return None
+    return next((config.config(k) for k in _SECRET_KEYS if config.config(k)), None)
+
+
+def _load_config(connection: Connection) -> QgsAuthMethodConfig:
+    config = load_auth_config(connection.authcfg)
+    if config is None:
         raise AuthConfigError(
             f"{connection.name}: authentication configuration '{connection.authcfg}' is not "
             "in the QGIS authentication database (or the master password was not given)"

@@ -8,6 +8,7 @@ picks one handler per GP ``dataType``.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,11 +22,15 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputDefinition,
+    QgsProcessingOutputString,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterString,
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
+from . import filters
 from .compat import FLAG_ADVANCED, FLAG_OPTIONAL
 from .featureset_reader import FeatureSetReader
 from .service_layers import LayerPages, ServiceAccess
@@ -130,27 +135,109 @@ class DecodeContext:
 
 
 class GPTypeHandler:
-    """Base handler: a plain string in, the raw value out. Subclasses override what differs."""
+    """The default handler, GPString's: a text box (a combo box for a choice list or the
+    codes of a codedValue filter) in, the result's text out.
+
+    Every other handler derives from it and overrides only what differs, through hooks:
+
+    - :meth:`input_definition`: the Processing parameter, before the help, optional flag
+      and category every input gets (:func:`apply_common`); :meth:`help_notes`: what the
+      help adds after the parameter's own description;
+    - :meth:`is_given`: whether the run gave a value at all (else nothing is sent);
+      :meth:`encode_value`: the given value as the REST API wants it;
+    - :attr:`output_class`: the Processing output a result becomes;
+      :meth:`decode_value`: the server's value as that output holds it.
+
+    Types whose outputs are destinations (feature sinks, downloads) override
+    :meth:`output_definitions` and :meth:`decode` themselves.
+    """
 
     #: Short description for the README's type table and the algorithm help.
-    qgis_input: str = "String"
+    qgis_input: str = "String; Enum (static strings) with a choice list or codedValue filter"
     qgis_output: str = "OutputString"
+    #: What an output GP parameter becomes, unless :meth:`output_definitions` says more.
+    output_class: type[QgsProcessingOutputDefinition] = QgsProcessingOutputString
 
     def input_parameters(self, param: GPParameter) -> list[QgsProcessingParameterDefinition]:
         """The Processing parameter(s) for an input GP parameter."""
-        raise NotImplementedError
+        definition = apply_common(self.input_definition(param), param)
+        for note in self.help_notes(param, definition):
+            if note:
+                definition.setHelp(f"{definition.help()}\n{note}".strip())
+        return [definition]
+
+    def input_definition(self, param: GPParameter) -> QgsProcessingParameterDefinition:
+        """The bare Processing parameter: name, label, default and what it accepts."""
+        default = string_default(param.default_value)
+        options = filters.choices(param)
+        if options:
+            return choice_parameter(param, options, default)
+        return QgsProcessingParameterString(param.name, display_name(param), defaultValue=default)
+
+    def help_notes(self, param: GPParameter, definition: Any) -> list[str]:
+        """Lines added to the help after the description: a combo box shows the codes it
+        sends, so the names of a codedValue filter are told here."""
+        if isinstance(definition, QgsProcessingParameterEnum):
+            return [filters.coded_names_help(param.filter)]
+        return []
 
     def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        """The value to send for ``param``, JSON-ready, or :data:`OMIT`."""
-        raise NotImplementedError
+        """The value to send for ``param``, JSON-ready, or :data:`OMIT` when none is given."""
+        if not self.is_given(param, ctx):
+            return OMIT
+        return self.encode_value(param, ctx)
+
+    def is_given(self, param: GPParameter, ctx: EncodeContext) -> bool:
+        """Whether the run gave a value: an input left empty is not sent at all, so the
+        server applies its own default."""
+        return ctx.has_value(param.name)
+
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
+        """The given value as the REST API wants it (a combo box: the code picked)."""
+        if filters.choices(param):
+            return ctx.algorithm.parameterAsEnumString(ctx.parameters, param.name, ctx.context)
+        return ctx.algorithm.parameterAsString(ctx.parameters, param.name, ctx.context)
 
     def output_definitions(self, param: GPParameter) -> list[Definition]:
         """Destination parameters and/or outputs for an output GP parameter."""
-        raise NotImplementedError
+        return [self.output_class(param.name, display_name(param))]
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
         """Processing outputs (name -> value) for an output GP parameter."""
-        raise NotImplementedError
+        return {param.name: self.decode_value(result.value())}
+
+    def decode_value(self, value: Any) -> Any:
+        """The server's value as the output holds it (:attr:`output_class`)."""
+        return result_as_text(value)
+
+
+def string_default(value: Any) -> Any:
+    """A task default as a text box shows it: JSON for objects and arrays."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def result_as_text(value: Any) -> str | None:
+    """GPString results are sometimes objects or arrays on real servers: keep them as JSON."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def choice_parameter(param: GPParameter, options: list[str], default: Any) -> Any:
+    """A combo box of static strings (what scripts and models store is the value itself)."""
+    default = None if default is None else str(default)
+    return QgsProcessingParameterEnum(
+        param.name,
+        display_name(param),
+        options,
+        allowMultiple=False,
+        defaultValue=default if default in options else None,
+        usesStaticStrings=True,
+    )
 
 
 #: Between a GP category and a parameter's name in its label ("Units > Distance", with
@@ -159,7 +246,8 @@ CATEGORY_SEPARATOR = " \u203a "
 
 
 def apply_common(definition: QgsProcessingParameterDefinition, param: GPParameter) -> Any:
-    """Help text, optional flag and GP category, the same for every input type.
+    """Help text, optional flag and GP category, the same for every input type (the one
+    place an input is made optional: handlers do not pass ``optional=`` themselves).
 
     QGIS's dialog has no parameter groups, so a GP category shows where it can survive
     every way of running (dialog, batch, modeler, ``qgis_process``): in the label
@@ -202,5 +290,8 @@ def unique_path(folder: Path, prefix: str, suffix: str) -> Path:
     return folder / f"{prefix}-{uuid.uuid4().hex[:12]}{suffix}"
 
 
-def make_output(cls: type[QgsProcessingOutputDefinition], param: GPParameter) -> Any:
-    return cls(param.name, display_name(param))
+def destination_parameter(definition: Any, param: GPParameter) -> Any:
+    """An output's destination parameter (a sink, a file) with the GP parameter's
+    description as its help, as every destination has it."""
+    definition.setHelp(param.description or "")
+    return definition

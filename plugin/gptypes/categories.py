@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 
 
 def in_category_order(params: Iterable[GPParameter]) -> list[GPParameter]:

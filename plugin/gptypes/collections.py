@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from qgis.core import (
-    QgsProcessingOutputString,
     QgsProcessingParameterEnum,
     QgsProcessingParameterMatrix,
     QgsProcessingParameterMultipleLayers,
@@ -14,19 +13,9 @@ from qgis.core import (
 )
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from . import filters
-from .base import (
-    OMIT,
-    DecodeContext,
-    EncodeContext,
-    GPTypeHandler,
-    ResultValue,
-    apply_common,
-    bad_input,
-    display_name,
-    make_output,
-)
+from .base import EncodeContext, GPTypeHandler, bad_input, display_name
 from .compat import SOURCE_ANY_GEOMETRY, SOURCE_RASTER
 from .features import (
     accepted_geometry_types,
@@ -95,52 +84,50 @@ def _out_of_range(value: Any, bounds: tuple[float | None, float | None] | None) 
     return filters.out_of_range(value, bounds)
 
 
-class MultiValueType(GPTypeHandler):
+class _SeveralValues(GPTypeHandler):
+    """What GPMultiValue and GPValueTable share: their results are JSON text (an array, a
+    table of rows), even when the server answers with a lone string."""
+
+    def decode_value(self, value: Any) -> Any:
+        return _as_json_text(value)
+
+
+class MultiValueType(_SeveralValues):
     """GPMultiValue:T: several choices, several layers, or a list of T typed as text."""
 
     qgis_input = "Enum allowMultiple / MultipleLayers / list of T (JSON array or 'a; b')"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         item = param.item_type or "GPString"
         default = param.default_value if isinstance(param.default_value, list) else None
         options = filters.choices(param)
         if options:
-            definition = QgsProcessingParameterEnum(
+            return QgsProcessingParameterEnum(
                 param.name,
                 display_name(param),
                 options,
                 allowMultiple=True,
                 defaultValue=[str(v) for v in default if str(v) in options] if default else None,
-                optional=not param.is_required,
                 usesStaticStrings=True,
             )
-        elif item in LAYER_ITEM_TYPES:
-            definition = QgsProcessingParameterMultipleLayers(
-                param.name,
-                display_name(param),
-                _layer_type(param, item),
-                optional=not param.is_required,
+        if item in LAYER_ITEM_TYPES:
+            return QgsProcessingParameterMultipleLayers(
+                param.name, display_name(param), _layer_type(param, item)
             )
-        else:
-            definition = QgsProcessingParameterString(
-                param.name,
-                display_name(param),
-                defaultValue=_as_json_text(default) if default else None,
-                optional=not param.is_required,
-            )
-        apply_common(definition, param)
-        if isinstance(definition, QgsProcessingParameterString):
-            how = translate("Collections", "A list of {item}: a JSON array, or items "
-                "separated by ';'.").format(item=item)  # fmt: skip
-            definition.setHelp(f"{definition.help()}\n{how}".strip())
-        names = filters.coded_names_help(param.filter)
-        if names:
-            definition.setHelp(f"{definition.help()}\n{names}".strip())
-        return [definition]
+        return QgsProcessingParameterString(
+            param.name,
+            display_name(param),
+            defaultValue=_as_json_text(default) if default else None,
+        )
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def help_notes(self, param: GPParameter, definition: Any) -> list[str]:
+        if not isinstance(definition, QgsProcessingParameterString):
+            return super().help_notes(param, definition)  # the names of a combo box's codes
+        how = translate("Collections", "A list of {item}: a JSON array, or items "
+            "separated by ';'.")  # fmt: skip
+        return [how.format(item=param.item_type or "GPString")]
+
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         item = param.item_type or "GPString"
         if filters.choices(param):
             values = ctx.algorithm.parameterAsEnumStrings(ctx.parameters, param.name, ctx.context)
@@ -167,12 +154,6 @@ class MultiValueType(GPTypeHandler):
             if problem:
                 raise bad_input(param, problem)
         return values
-
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: _as_json_text(result.value())}
 
 
 def _cell_problem(value: Any, flt: Any) -> str | None:
@@ -225,7 +206,7 @@ def _code_text(entry: filters.CodedValue) -> str:
     return code if entry.name == code else f"{code} ({entry.name})"
 
 
-class ValueTableType(GPTypeHandler):
+class ValueTableType(_SeveralValues):
     """GPValueTable: a matrix with the columns of ``parameterInfos``; sent as rows."""
 
     qgis_input = "Matrix with the columns of parameterInfos"
@@ -233,7 +214,7 @@ class ValueTableType(GPTypeHandler):
     def _columns(self, param: GPParameter) -> list[GPParameter]:
         return list(param.parameter_infos or [])
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         columns = self._columns(param)
         headers = [
             column.display_name or column.name or f"Column {i + 1}"
@@ -244,24 +225,19 @@ class ValueTableType(GPTypeHandler):
         for row in default_rows:
             cells = [row.get(c.name) for c in columns] if isinstance(row, dict) else list(row)
             flat.extend(cells + [None] * (len(headers) - len(cells)))
-        definition = QgsProcessingParameterMatrix(
+        return QgsProcessingParameterMatrix(
             param.name,
             display_name(param),
             numberRows=max(len(default_rows), 1),
             hasFixedNumberRows=False,
             headers=headers or ["Value"],
             defaultValue=flat or None,
-            optional=not param.is_required,
         )
-        apply_common(definition, param)
-        rules = _column_rules(param)
-        if rules:
-            definition.setHelp(f"{definition.help()}\n{rules}".strip())
-        return [definition]
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def help_notes(self, param: GPParameter, definition: Any) -> list[str]:
+        return [_column_rules(param)]
+
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         columns = self._columns(param) or [None]
         column_filters = filters.column_filters(param) or [None]
         cells = ctx.algorithm.parameterAsMatrix(ctx.parameters, param.name, ctx.context)
@@ -294,9 +270,3 @@ class ValueTableType(GPTypeHandler):
                 row.append(converted)
             rows.append(row)
         return rows
-
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        return [make_output(QgsProcessingOutputString, param)]
-
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        return {param.name: _as_json_text(result.value())}

@@ -25,17 +25,16 @@ from qgis.core import (
 )
 
 from ..i18n import translate
+from ..rest.descriptions import GPParameter, GPTask
 from ..rest.encoding import RawJson, RawJsonFile
-from ..rest.model import GPParameter, GPTask
 from . import filters
 from .base import (
-    OMIT,
     DecodeContext,
     EncodeContext,
     GPTypeHandler,
     ResultValue,
-    apply_common,
     bad_input,
+    destination_parameter,
     display_name,
     unique_path,
 )
@@ -191,21 +190,18 @@ class FeatureSetType(GPTypeHandler):
         self.qgis_input = "FeatureSource (tables)" if tables else "FeatureSource"
         self.qgis_output = "FeatureSink without geometry" if tables else "FeatureSink"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
+    def input_definition(self, param: GPParameter) -> Any:
         types = [SOURCE_VECTOR] if self.tables else accepted_geometry_types(param)
-        definition = QgsProcessingParameterFeatureSource(
-            param.name, display_name(param), types, optional=not param.is_required
-        )
-        apply_common(definition, param)
-        layers = [entry.name for entry in filters.coded_values(param.filter) if entry.is_layer]
-        if layers:  # a codedValue filter of the server's own layers (Enterprise 12.0)
-            note = f"The server offers the layers {', '.join(layers)}; give features like them."
-            definition.setHelp(f"{definition.help()}\n{note}".strip())
-        return [definition]
+        return QgsProcessingParameterFeatureSource(param.name, display_name(param), types)
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def help_notes(self, param: GPParameter, definition: Any) -> list[str]:
+        layers = [entry.name for entry in filters.coded_values(param.filter) if entry.is_layer]
+        if not layers:
+            return []
+        # a codedValue filter of the server's own layers (Enterprise 12.0)
+        return [f"The server offers the layers {', '.join(layers)}; give features like them."]
+
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         reference = service_layer_input(param, ctx)
         if reference is not None:
             return reference
@@ -234,8 +230,7 @@ class FeatureSetType(GPTypeHandler):
             optional=True,
             createByDefault=True,
         )
-        definition.setHelp(param.description or "")
-        return [definition]
+        return [destination_parameter(definition, param)]
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
         reader = result.reader(unique_path(ctx.temp_dir, "result", ".json"))

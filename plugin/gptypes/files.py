@@ -23,15 +23,14 @@ from qgis.core import (
 )
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.descriptions import GPParameter
 from .base import (
-    OMIT,
     DecodeContext,
     EncodeContext,
     GPTypeHandler,
     ResultValue,
-    apply_common,
     bad_input,
+    destination_parameter,
     display_name,
 )
 from .compat import FILE_FILE
@@ -72,21 +71,54 @@ def file_extensions(param: GPParameter) -> list[str]:
     return [str(item).strip().lstrip(".").lower() for item in items if str(item).strip(" .")]
 
 
-class RasterType(GPTypeHandler):
+class _DownloadType(GPTypeHandler):
+    """What GPRasterDataLayer and GPDataFile share: an output arrives as ``{"url"}`` and is
+    streamed to the destination the user chose (an output the user skipped is not)."""
+
+    def output_definitions(self, param: GPParameter) -> list[Any]:
+        return [destination_parameter(self.destination_definition(param), param)]
+
+    def destination_definition(self, param: GPParameter) -> Any:
+        """The destination parameter the user chooses the local copy with."""
+        raise NotImplementedError
+
+    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
+        value = result.value(as_data=True)
+        url = value.get("url") if isinstance(value, dict) else None
+        if not url:
+            ctx.feedback.pushWarning(self.nothing_returned(param))
+            return {}
+        return self.receive(param, value, url, ctx)
+
+    def nothing_returned(self, param: GPParameter) -> str:
+        """The warning for a result without a URL."""
+        raise NotImplementedError
+
+    def receive(
+        self, param: GPParameter, value: dict[str, Any], url: str, ctx: DecodeContext
+    ) -> dict[str, Any]:
+        """The output for the result at ``url``: its download to the destination."""
+        destination = self.destination(param, url, ctx)
+        if not destination:
+            return {}
+        ctx.download(url, Path(destination))
+        return {param.name: destination}
+
+    def destination(self, param: GPParameter, url: str, ctx: DecodeContext) -> str:
+        """The local path the result goes to ("" when the user skipped the output)."""
+        raise NotImplementedError
+
+
+class RasterType(_DownloadType):
     """GPRasterDataLayer / GPRasterData: a raster layer in, a downloaded raster out."""
 
     qgis_input = "RasterLayer (uploaded) or a URL"
     qgis_output = "RasterDestination (downloaded)"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
-        definition = QgsProcessingParameterRasterLayer(
-            param.name, display_name(param), optional=not param.is_required
-        )
-        return [apply_common(definition, param)]
+    def input_definition(self, param: GPParameter) -> Any:
+        return QgsProcessingParameterRasterLayer(param.name, display_name(param))
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         raw = ctx.parameters.get(param.name)
         if isinstance(raw, str) and _is_url(raw):
             return {"url": raw}
@@ -103,30 +135,25 @@ class RasterType(GPTypeHandler):
             )
         return encode_local_or_url(param, ctx, location)
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        definition = QgsProcessingParameterRasterDestination(
+    def destination_definition(self, param: GPParameter) -> Any:
+        return QgsProcessingParameterRasterDestination(
             param.name, display_name(param), optional=True, createByDefault=True
         )
-        definition.setHelp(param.description or "")
-        return [definition]
 
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        value = result.value(as_data=True)
-        url = value.get("url") if isinstance(value, dict) else None
-        if not url:
-            ctx.feedback.pushWarning(
-                translate("Files", "{name}: the server returned no raster").format(
-                    name=display_name(param)
-                )
-            )
-            return {}
-        if isinstance(value, dict) and value.get("type") == "ImageService":
+    def nothing_returned(self, param: GPParameter) -> str:
+        return translate("Files", "{name}: the server returned no raster").format(
+            name=display_name(param)
+        )
+
+    def receive(
+        self, param: GPParameter, value: dict[str, Any], url: str, ctx: DecodeContext
+    ) -> dict[str, Any]:
+        if value.get("type") == "ImageService":
             return self._add_image_service(param, url, ctx)
-        destination = ctx.algorithm.parameterAsOutputLayer(ctx.parameters, param.name, ctx.context)
-        if not destination:
-            return {}
-        ctx.download(url, Path(destination))
-        return {param.name: destination}
+        return super().receive(param, value, url, ctx)
+
+    def destination(self, param: GPParameter, url: str, ctx: DecodeContext) -> str:
+        return ctx.algorithm.parameterAsOutputLayer(ctx.parameters, param.name, ctx.context)
 
     @staticmethod
     def _add_image_service(param: GPParameter, url: str, ctx: DecodeContext) -> dict[str, Any]:
@@ -154,54 +181,41 @@ class RasterType(GPTypeHandler):
         return {param.name: ctx.load_on_completion(layer, param.name)}
 
 
-class DataFileType(GPTypeHandler):
+class DataFileType(_DownloadType):
     """GPDataFile: a file (uploaded) or URL in, a downloaded file out."""
 
     qgis_input = "File (uploaded) or a URL"
     qgis_output = "FileDestination (downloaded)"
 
-    def input_parameters(self, param: GPParameter) -> list[Any]:
-        definition = QgsProcessingParameterFile(
-            param.name, display_name(param), FILE_FILE, optional=not param.is_required
-        )
+    def input_definition(self, param: GPParameter) -> Any:
+        definition = QgsProcessingParameterFile(param.name, display_name(param), FILE_FILE)
         extensions = file_extensions(param)
         if extensions:
             # The file chooser offers the service's types first; URLs and other files
             # stay allowed (the server has the last word).
             patterns = " ".join(f"*.{extension}" for extension in extensions)
             definition.setFileFilter(f"Accepted files ({patterns});;All files (*.*)")
-        return [apply_common(definition, param)]
+        return definition
 
-    def encode(self, param: GPParameter, ctx: EncodeContext) -> Any:
-        if not ctx.has_value(param.name):
-            return OMIT
+    def encode_value(self, param: GPParameter, ctx: EncodeContext) -> Any:
         location = ctx.algorithm.parameterAsFile(ctx.parameters, param.name, ctx.context)
         return encode_local_or_url(param, ctx, location)
 
-    def output_definitions(self, param: GPParameter) -> list[Any]:
-        definition = QgsProcessingParameterFileDestination(
+    def destination_definition(self, param: GPParameter) -> Any:
+        return QgsProcessingParameterFileDestination(
             param.name, display_name(param), "All files (*.*)", optional=True, createByDefault=True
         )
-        definition.setHelp(param.description or "")
-        return [definition]
 
-    def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
-        value = result.value(as_data=True)
-        url = value.get("url") if isinstance(value, dict) else None
-        if not url:
-            ctx.feedback.pushWarning(
-                translate("Files", "{name}: the server returned no file").format(
-                    name=display_name(param)
-                )
-            )
-            return {}
+    def nothing_returned(self, param: GPParameter) -> str:
+        return translate("Files", "{name}: the server returned no file").format(
+            name=display_name(param)
+        )
+
+    def destination(self, param: GPParameter, url: str, ctx: DecodeContext) -> str:
         destination = ctx.algorithm.parameterAsFileOutput(ctx.parameters, param.name, ctx.context)
-        if not destination:
-            return {}
-        if is_temporary_output(ctx.parameters.get(param.name)):
-            destination = with_server_extension(destination, url)
-        ctx.download(url, Path(destination))
-        return {param.name: destination}
+        if destination and is_temporary_output(ctx.parameters.get(param.name)):
+            return with_server_extension(destination, url)
+        return destination
 
 
 def server_extension(url: str) -> str:

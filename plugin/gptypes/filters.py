@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import translate
-from ..rest.model import GPParameter
+from ..rest.data_types import MULTI_VALUE, split_data_type
+from ..rest.descriptions import GPParameter
 
 RANGE = "range"
 FEATURE_CLASS = "featureClass"
@@ -47,8 +48,7 @@ _HONOURED = {
     "GPTimeUnit": {RANGE},
     "GPFeatureRecordSetLayer": {FEATURE_CLASS},
     "GPDataFile": {FILE},
-    "GPField": {FIELD},
-    "Field": {FIELD},
+    "GPField": {FIELD},  # and "Field", which split_data_type reads as GPField
     "GPValueTable": {COMPOSITE},
 }
 
@@ -214,12 +214,6 @@ def column_filters(param: GPParameter) -> list[Any]:
     return filters
 
 
-def _base(data_type: str) -> str:
-    if data_type.startswith("GPMultiValue:"):
-        return data_type.split(":", 1)[1].strip()
-    return data_type
-
-
 def notes(param: GPParameter) -> list[str]:
     """What a filter asks that the QGIS parameter cannot hold (for the plugin's log).
 
@@ -241,11 +235,14 @@ def _notes_for(data_type: str, flt: Any, label: str) -> list[str]:
         return [f"{label}: a filter without a type is ignored"]
     if filter_kind not in KNOWN_KINDS:
         return [f"{label}: filter type {filter_kind!r} is not known; the server checks the value"]
-    base = _base(data_type)
+    base, item = split_data_type(data_type)
     if filter_kind == CODED_VALUE and any(entry.is_layer for entry in coded_values(flt)):
         names = ", ".join(entry.name for entry in coded_values(flt))
         return [f"{label}: the server offers the layers {names}; any layer of that schema is sent"]
-    honoured = _HONOURED_IN_LISTS if data_type.startswith("GPMultiValue:") else _HONOURED
+    if base == MULTI_VALUE:  # a list honours what its item type does in a list
+        honoured, base = _HONOURED_IN_LISTS, item or base
+    else:
+        honoured = _HONOURED
     if filter_kind not in honoured.get(base, set()):
         return [f"{label}: a {filter_kind!r} filter on {data_type} is left to the server"]
     if filter_kind == RANGE and range_bounds(flt) is None:

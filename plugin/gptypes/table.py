@@ -8,26 +8,23 @@ with a new type still becomes an algorithm.
 
 from __future__ import annotations
 
+from ..rest.data_types import base_data_type
 from .base import GPTypeHandler
+from .booleans import BooleanType
 from .collections import MultiValueType, ValueTableType
+from .credentials import HiddenStringType
+from .dates import DateType
 from .features import FeatureSetType
 from .files import DataFileType, RasterType
-from .scalars import (
-    BooleanType,
-    DateType,
-    ExtentType,
-    FieldType,
-    HiddenStringType,
-    NumberType,
-    RawJsonType,
-    SpatialReferenceType,
-    StringType,
-    UnitType,
-)
+from .layer_fields import FieldType
+from .measures import UnitType
+from .numeric import NumberType
+from .raw_json import RawJsonType
+from .spatial_values import ExtentType, SpatialReferenceType
 from .units import AREAL, LINEAR, TIME
 
 GP_TYPES: dict[str, GPTypeHandler] = {
-    "GPString": StringType(),
+    "GPString": GPTypeHandler(),  # the default handler: a plain string
     "GPStringHidden": HiddenStringType(),
     "GPLong": NumberType(integer=True),
     "GPDouble": NumberType(integer=False),
@@ -49,18 +46,13 @@ GP_TYPES: dict[str, GPTypeHandler] = {
     "GPCoordinateSystem": SpatialReferenceType(),
     "GPExtent": ExtentType(),
     "GPEnvelope": ExtentType(),
-    "GPSQLExpression": StringType(),
+    "GPSQLExpression": GPTypeHandler(),
     "GPComposite": RawJsonType(),
     "GPSACellSize": RawJsonType(),
     "GPRasterFormulaOrConstant": RawJsonType(),
 }
 
 UNKNOWN_TYPE = RawJsonType(known=False)
-
-
-def base_data_type(data_type: str) -> str:
-    """'GPMultiValue:GPString' -> 'GPMultiValue'; other names unchanged."""
-    return (data_type or "").split(":", 1)[0].strip()
 
 
 def handler_for(data_type: str) -> GPTypeHandler:

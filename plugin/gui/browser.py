@@ -30,7 +30,8 @@ from ..i18n import translate
 from ..icons import provider_icon
 from ..provider.algorithm import algorithm_name
 from ..provider.provider import PROVIDER_ID
-from ..rest.model import Catalog, GPService, GPTask
+from ..rest.catalog import Catalog
+from ..rest.descriptions import GPService, GPTask
 
 ROOT_NAME = "ArcGIS GP Services"
 ROOT_PATH = "arcgisgp:"
@@ -120,7 +121,11 @@ class ServiceItem(QgsDataCollectionItem):
         hooks: BrowserHooks,
     ) -> None:
         name = service.path.rsplit("/", 1)[-1]
-        super().__init__(parent, name, f"{parent.path()}/{name}", PROVIDER_ID)
+        # A portal's services (from many servers) are keyed by their whole path.
+        key = service.path.replace("/", "_") if service.label else name
+        super().__init__(parent, name, f"{parent.path()}/{key}", PROVIDER_ID)
+        if service.label:  # a portal's item title or helper name
+            self.setName(service.label)
         self.connection = connection
         self.service = service
         self.tasks = tasks
@@ -179,11 +184,14 @@ class ConnectionItem(QgsDataCollectionItem):
         self.setToolTip(note or connection.url)
         _set_capabilities(self, _FAST)
 
-    def _services(self, parent: QgsDataItem, catalog: Catalog, folder: str) -> list[QgsDataItem]:
+    def _services(
+        self, parent: QgsDataItem, catalog: Catalog, folder: str | None
+    ) -> list[QgsDataItem]:
+        """The services of one folder (``None``: every service)."""
         items: list[QgsDataItem] = []
         for service in catalog.services:
             service_folder = service.path.rsplit("/", 1)[0] if "/" in service.path else ""
-            if service_folder == folder:
+            if folder is None or service_folder == folder:
                 tasks = catalog.tasks_of(service.path)
                 items.append(ServiceItem(parent, self.connection, service, tasks, self.hooks))
         return items
@@ -199,6 +207,9 @@ class ConnectionItem(QgsDataCollectionItem):
                     ),
                 )
             ]
+        if catalog.kind == "portal":
+            # A portal's services come from many servers: listed under their labels.
+            return self._services(self, catalog, None)
         folders = sorted(
             {s.path.rsplit("/", 1)[0] for s in catalog.services if "/" in s.path}, key=str.lower
         )

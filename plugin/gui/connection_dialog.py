@@ -28,8 +28,10 @@ from qgis.PyQt.QtWidgets import (
 from ..connections.clients import new_client
 from ..connections.connection import DEFAULT_TIMEOUT_S, Connection, ConnectionConfigError, validate
 from ..i18n import translate
-from ..rest.catalog import crawl_catalog
+from ..rest.client import GPClient
 from ..rest.errors import ArcGisError
+from ..rest.portal import crawl_connection
+from ..rest.urls import parse_server_url
 
 
 class ConnectionTestTask(QgsTask):
@@ -46,8 +48,21 @@ class ConnectionTestTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            with new_client(self.connection) as client:
-                catalog = crawl_catalog(client, self.connection.url)
+            servers: dict[str, GPClient] = {}
+
+            def server_client(url: str) -> GPClient:
+                # A portal's services are on other servers: a client of their own each.
+                key = parse_server_url(url).services_url
+                if key not in servers:
+                    servers[key] = new_client(self.connection, key)
+                return servers[key]
+
+            try:
+                with new_client(self.connection) as client:
+                    catalog = crawl_connection(client, self.connection.url, server_client)
+            finally:
+                for other in servers.values():
+                    other.close()
         except ArcGisError as error:
             self.summary = str(error)
             return True

@@ -181,7 +181,7 @@ def describe(record: JobRecord) -> str:
         lines += [f"  {name} = {value}" for name, value in record.outputs.items()]
     if record.destinations:
         lines.append(translate("JobsPanel", "Destinations:"))
-        lines += [f"  {name} → {d.get('sink')}" for name, d in record.destinations.items()]
+        lines += [f"  {name} → {d.sink}" for name, d in record.output_destinations().items()]
     if record.inputs:
         lines.append(translate("JobsPanel", "Inputs:"))
         for name, value in record.inputs.items():

@@ -28,7 +28,9 @@ from qgis.core import QgsApplication, QgsMapLayer, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QThread
 
 from ..connections.clients import client_for
-from ..provider.job_hooks import JOB_ID_PROPERTY, JobDetached, job_listener, set_job_listener
+from ..provider.destinations import TEMPORARY_OUTPUT
+from ..provider.job_events import JobDetached, job_listener, set_job_listener
+from ..provider.layer_tags import JOB_ID_PROPERTY
 from ..provider.runner import JOB_ID_OUTPUT, RUN_IN_BACKGROUND
 from ..rest.errors import ArcGisError
 from ..rest.waiting import wait_for_job
@@ -36,7 +38,7 @@ from .manager import JobManager, active_manager
 from .model import JobRecord, JobState
 from .recorder import StoreRecorder
 from .store import JobStore
-from .watcher import TEMPORARY_OUTPUT, fetch_parameters
+from .watcher import fetch_parameters
 
 
 class JobNotFoundError(KeyError):
@@ -171,7 +173,7 @@ def _wait_polling(store: JobStore, record: JobRecord, timeout: float | None) -> 
     with _recording(store) as recorder:
         try:
             wait_for_job(
-                client_for(algorithm.connection),
+                client_for(algorithm.connection, record.task_url),
                 record.task_url,
                 record.job_id,
                 on_status=lambda status: recorder.job_status(record.job_id, status, []),
@@ -206,7 +208,7 @@ def fetch_results(
     record = get_job(job_id, store)
     algorithm = _algorithm(record)
     if destinations is None:
-        destinations = {name: d.get("sink") for name, d in record.destinations.items()} or {
+        destinations = {name: d.sink for name, d in record.output_destinations().items()} or {
             definition.name(): TEMPORARY_OUTPUT
             for definition in algorithm.destinationParameterDefinitions()
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingContext, QgsProcessingUtils, QgsProject
 
-from ..provider.job_hooks import tag_layer
+from ..provider.layer_tags import tag_layer
 from .model import JobRecord
 
 

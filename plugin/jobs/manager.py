@@ -23,7 +23,7 @@ from qgis.PyQt.QtCore import QObject, Qt, pyqtSignal
 
 from ..i18n import translate
 from ..provider.algorithm import GPTaskAlgorithm
-from ..provider.job_hooks import job_listener, set_job_listener
+from ..provider.job_events import job_listener, set_job_listener
 from .loading import load_outputs
 from .model import JobRecord, JobState
 from .recorder import StoreRecorder

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ..i18n import translate
+from ..provider.destinations import Destination
 
 
 class JobState(enum.Enum):
@@ -128,6 +129,10 @@ class JobRecord:
         except ValueError:
             values["state"] = JobState.RUNNING
         return cls(**values)
+
+    def output_destinations(self) -> dict[str, Destination]:
+        """Where each output was asked to go (:attr:`destinations`, read back)."""
+        return {name: Destination.from_dict(data) for name, data in self.destinations.items()}
 
     def add_messages(self, messages: list[dict[str, str]]) -> None:
         self.messages = (self.messages + messages)[-MAX_MESSAGES:]

@@ -11,7 +11,8 @@ import time
 from typing import Any, Callable
 
 from ..i18n import translate
-from ..provider.job_hooks import JobListener, JobSubmission
+from ..provider.job_events import JobListener, JobSubmission
+from ..rest.enums import JobStatus
 from ..rest.errors import (
     ArcGisError,
     ArcGisTimeoutError,
@@ -20,7 +21,7 @@ from ..rest.errors import (
     JobFailedError,
     JobTimedOutError,
 )
-from ..rest.model import GPMessage, JobStatus
+from ..rest.job_info import GPMessage
 from .model import JobRecord, JobState
 from .store import JobStore
 

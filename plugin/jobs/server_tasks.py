@@ -11,6 +11,7 @@ Each gets what it needs on the main thread (algorithm, client) and reports back 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from qgis.core import QgsApplication, QgsMapLayer, QgsTask
@@ -18,12 +19,13 @@ from qgis.core import QgsApplication, QgsMapLayer, QgsTask
 from ..connections.clients import client_for
 from ..i18n import translate
 from ..provider.algorithm import GPTaskAlgorithm
-from ..provider.job_hooks import Destination, JobSubmission, replay_inputs, tag_layer
+from ..provider.destinations import TEMPORARY_OUTPUT
+from ..provider.job_events import JobSubmission
+from ..provider.job_inputs import replay_inputs
 from ..provider.result_map_service import ResultMapService
 from ..rest.errors import ArcGisError, JobExpiredError
 from .model import JobRecord, JobState
 from .recorder import StoreRecorder
-from .watcher import TEMPORARY_OUTPUT
 
 
 class ServerLayerTask(QgsTask):
@@ -49,9 +51,13 @@ class ServerLayerTask(QgsTask):
             self.problem = f"{service.path} has no result map service"
             return False
         try:
-            map_service = ResultMapService(client_for(connection), service, self.record.job_id)
+            map_service = ResultMapService(
+                client_for(connection, service.url), service, self.record.job_id
+            )
             layer = map_service.make_layer(
-                connection, f"{self.record.task_name} ({self.record.job_id})"
+                connection,
+                f"{self.record.task_name} ({self.record.job_id})",
+                self.record.connection,
             )
         except ArcGisError as error:
             self.problem = str(error)
@@ -59,7 +65,6 @@ class ServerLayerTask(QgsTask):
         if not layer.isValid():
             self.problem = layer.error().summary() or "the layer is not valid"
             return False
-        tag_layer(layer, self.record.job_id, self.record.connection)
         layer.moveToThread(QgsApplication.instance().thread())
         self.layer = layer
         return True
@@ -91,7 +96,7 @@ class ResubmitTask(QgsTask):
         record = self.record
         try:
             inputs = replay_inputs(record.inputs)
-            job = client_for(self.algorithm.connection).submit_job(
+            job = client_for(self.algorithm.connection, record.task_url).submit_job(
                 record.task_url,
                 inputs,
                 **record.spatial_references,
@@ -104,8 +109,8 @@ class ResubmitTask(QgsTask):
         self.new_job_id = job.job_id
         # New outputs go to temporary layers: re-running must not overwrite the first results.
         destinations = {
-            name: Destination(TEMPORARY_OUTPUT, bool(d.get("load", True)), d.get("name") or "")
-            for name, d in record.destinations.items()
+            name: replace(destination, sink=TEMPORARY_OUTPUT)
+            for name, destination in record.output_destinations().items()
         }
         submission = JobSubmission(
             job_id=job.job_id,
@@ -154,7 +159,7 @@ class ExpiryCheckTask(QgsTask):
         for index, (record, algorithm) in enumerate(self.jobs):
             if self.isCanceled():
                 return False
-            client = client_for(algorithm.connection)
+            client = client_for(algorithm.connection, record.task_url)
             try:
                 client.job_status(record.task_url, record.job_id, return_messages=False)
             except JobExpiredError as error:

@@ -19,16 +19,15 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
-    QgsProcessingOutputLayerDefinition,
     QgsProject,
 )
 
+from ..provider.destinations import TEMPORARY_OUTPUT, Destination
 from ..provider.environment import RETURN_Z_M
-from ..provider.job_hooks import JobWatchFeedback
-from ..provider.runner import ADD_RESULT_MAP_LAYER, FETCH_JOB_ID
+from ..provider.job_events import JobWatchFeedback
+from ..provider.result_map_service import ADD_RESULT_MAP_LAYER
+from ..provider.runner import FETCH_JOB_ID
 from .model import JobRecord
-
-TEMPORARY_OUTPUT = "TEMPORARY_OUTPUT"
 
 
 def fetch_parameters(
@@ -51,19 +50,13 @@ def fetch_parameters(
     if destinations is not None:
         parameters.update(destinations)
         return parameters
-    wanted = record.destinations or {
-        definition.name(): {"sink": TEMPORARY_OUTPUT, "load": True, "name": ""}
+    wanted = record.output_destinations() or {
+        definition.name(): Destination(TEMPORARY_OUTPUT)
         for definition in algorithm.destinationParameterDefinitions()
     }
     for name, destination in wanted.items():
-        if algorithm.parameterDefinition(name) is None:
-            continue
-        output = QgsProcessingOutputLayerDefinition(
-            destination.get("sink") or TEMPORARY_OUTPUT,
-            project if destination.get("load", True) else None,
-        )
-        output.destinationName = destination.get("name") or ""
-        parameters[name] = output
+        if algorithm.parameterDefinition(name) is not None:
+            parameters[name] = destination.output_definition(project)
     return parameters
 
 

@@ -33,16 +33,10 @@ from ..gptypes.table import GP_TYPES, handler_for, is_known
 from ..i18n import translate
 from ..icons import provider_icon
 from ..rest.credits import consumes_credits
-from ..rest.model import GPParameter, GPService, GPTask
+from ..rest.descriptions import GPParameter, GPService, GPTask
 from .environment import is_spatial, run_parameters
-from .runner import (
-    ADD_RESULT_MAP_LAYER,
-    FETCH_JOB_ID,
-    JOB_ID_OUTPUT,
-    RESULT_MAP_LAYER_OUTPUT,
-    RUN_IN_BACKGROUND,
-    TaskRun,
-)
+from .result_map_service import ADD_RESULT_MAP_LAYER, RESULT_MAP_LAYER_OUTPUT
+from .runner import FETCH_JOB_ID, JOB_ID_OUTPUT, RUN_IN_BACKGROUND, TaskRun
 
 
 def algorithm_name(connection: Connection, service_path: str, task_name: str) -> str:
@@ -137,7 +131,7 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         return self.task.display_name or self.task.name
 
     def group(self) -> str:
-        return f"{self.connection.name} › {self.service.path}"  # noqa: RUF001 (a stable name: models list algorithms by group)
+        return f"{self.connection.name} › {self.service.label or self.service.path}"  # noqa: RUF001 (a stable name: models list algorithms by group)
 
     def groupId(self) -> str:
         return f"{self.connection.slug}__{slug(self.service.path)}"
@@ -251,5 +245,11 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
-        run = TaskRun(self, client_for(self.connection), self.connection, self.service, self.task)
+        run = TaskRun(
+            self,
+            client_for(self.connection, self.task.url),
+            self.connection,
+            self.service,
+            self.task,
+        )
         return run.run(parameters, context, feedback)

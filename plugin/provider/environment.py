@@ -30,8 +30,9 @@ from qgis.core import (
 from ..gptypes.compat import FLAG_ADVANCED
 from ..gptypes.spatial_reference import spatial_reference_from_crs
 from ..i18n import translate
-from ..rest.client import run_environment
-from ..rest.model import GPTask
+from ..rest.data_types import value_data_type
+from ..rest.descriptions import GPTask
+from ..rest.run_options import run_environment
 
 #: Ask the server for the z and m values of feature outputs (default: yes).
 RETURN_Z_M = "arcgis_gp_return_z_m"
@@ -58,8 +59,7 @@ NON_SPATIAL_TYPES = frozenset(
         "GPArealUnit",
         "GPTimeUnit",
         "GPSQLExpression",
-        "GPField",
-        "Field",
+        "GPField",  # and "Field", which split_data_type reads as GPField
         "GPRecordSet",
     }
 )
@@ -68,10 +68,7 @@ NON_SPATIAL_TYPES = frozenset(
 def is_spatial(task: GPTask) -> bool:
     """Whether any parameter of ``task`` may hold geometry or spatial data."""
     for param in task.parameters:
-        data_type = param.data_type
-        if data_type.startswith("GPMultiValue:"):
-            data_type = data_type.split(":", 1)[1]
-        if data_type not in NON_SPATIAL_TYPES:
+        if value_data_type(param.data_type) not in NON_SPATIAL_TYPES:
             return True
     return False
 
@@ -172,7 +169,7 @@ def read_environment(
     taken: frozenset[str] = frozenset(),
 ) -> RunEnvironment:
     """The run's environment from the algorithm's parameters, in the form the server
-    of ``server_version`` reads (see :func:`~..rest.client.run_environment`).
+    of ``server_version`` reads (see :func:`~..rest.run_options.run_environment`).
 
     ``taken`` names GP parameters of the task: a name there is the task's, not ours.
     """

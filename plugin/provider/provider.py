@@ -17,15 +17,15 @@ from qgis.core import QgsApplication, QgsProcessingProvider, QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 
-from ..connections.catalog_cache import CatalogCache
+from ..connections.catalog_cache import CatalogCache, same_catalog
 from ..connections.clients import client_for
 from ..connections.connection import Connection, load_connections
 from ..i18n import translate
 from ..icons import provider_icon, provider_icon_path
 from ..qgis_log import log_info, log_warning
-from ..rest.catalog import crawl_catalog
+from ..rest.catalog import Catalog
 from ..rest.errors import ArcGisError
-from ..rest.model import Catalog
+from ..rest.portal import crawl_connection
 from .algorithm import GPTaskAlgorithm
 from .options import add_settings, remove_settings
 
@@ -52,9 +52,21 @@ def _profiled(name: str) -> Iterator[None]:
         profiler.end(STARTUP_PROFILE)
 
 
-def fetch_catalog(connection: Connection) -> Catalog:
-    """Crawl a connection's URL (network; never call on the GUI thread)."""
-    return crawl_catalog(client_for(connection), connection.url)
+def fetch_catalog(connection: Connection, kind: str | None = None) -> Catalog:
+    """Crawl a connection's URL, a server's or a portal's (network; never call on the GUI
+    thread). ``kind``: what the cached catalog says the URL is (``None``: ask it)."""
+    return crawl_connection(
+        client_for(connection),
+        connection.url,
+        lambda url: client_for(connection, url),
+        kind,
+    )
+
+
+def cached_kind(cache: CatalogCache, connection: Connection) -> str | None:
+    """Whether the connection's URL was a server or a portal when last crawled."""
+    catalog = cache.load(connection)
+    return catalog.kind if catalog is not None else None
 
 
 class ArcGisGpProvider(QgsProcessingProvider):
@@ -156,7 +168,7 @@ class ArcGisGpProvider(QgsProcessingProvider):
 
     def _fetch_and_store(self, connection: Connection) -> Catalog | None:
         try:
-            catalog = fetch_catalog(connection)
+            catalog = fetch_catalog(connection, cached_kind(self.cache, connection))
         except ArcGisError as error:
             unreachable = translate("Provider", "{connection} was unreachable: {error}")
             self.status_notes[connection.slug] = unreachable.format(
@@ -224,10 +236,7 @@ class ArcGisGpProvider(QgsProcessingProvider):
 
 
 def _differs(before: Catalog | None, after: Catalog) -> bool:
-    if before is None:
-        return True
-    strip = lambda catalog: {k: v for k, v in catalog.to_dict().items() if k != "created"}  # noqa: E731
-    return strip(before) != strip(after)
+    return before is None or not same_catalog(before, after)
 
 
 class CatalogRefreshTask(QgsTask):
@@ -246,7 +255,8 @@ class CatalogRefreshTask(QgsTask):
             if self.isCanceled():
                 return False
             try:
-                self.fetched[connection] = fetch_catalog(connection)
+                kind = cached_kind(self.provider.cache, connection) if self.provider else None
+                self.fetched[connection] = fetch_catalog(connection, kind)
             except ArcGisError as error:
                 self.fetched[connection] = error
             self.setProgress(100.0 * (index + 1) / max(len(self.connections), 1))

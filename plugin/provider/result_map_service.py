@@ -4,6 +4,9 @@ Services published with a result map service draw each job's outputs as a dynami
 service. The plugin uses it twice: to add the job's map as a layer (QGIS's own
 ``arcgismapserver`` provider draws it), and to fetch outputs that the GP result cut at
 the service's transfer limit, by paging the matching map layer's ``query``.
+
+The job's map is loaded like every other output layer of a run (Processing loads it
+when the algorithm succeeds) and tagged with its job like them.
 """
 
 from __future__ import annotations
@@ -15,13 +18,21 @@ from urllib.parse import urlsplit
 from qgis.core import QgsRasterLayer
 
 from ..connections.connection import Connection
+from ..gptypes.base import DecodeContext
 from ..gptypes.featureset import FeatureSetReader
 from ..gptypes.service_layers import ServiceAccess, arcgis_map_layer_uri
 from ..gptypes.spatial_reference import crs_from_spatial_reference
+from ..i18n import translate
 from ..rest.client import GPClient
-from ..rest.model import GPService
+from ..rest.descriptions import GPService
+from ..rest.errors import ArcGisError
+from .layer_tags import tag_layer
 
 DEFAULT_PAGE_SIZE = 1000
+
+#: The algorithm's option to add the job's map to the project, and the output it gives.
+ADD_RESULT_MAP_LAYER = "ADD_RESULT_MAP_LAYER"
+RESULT_MAP_LAYER_OUTPUT = "RESULT_MAP_LAYER"
 
 
 def service_access(connection: Connection) -> ServiceAccess:
@@ -109,5 +120,37 @@ class ResultMapService:
             self.url, service_access(connection), crs.authid() if crs.isValid() else ""
         )
 
-    def make_layer(self, connection: Connection, name: str) -> QgsRasterLayer:
-        return QgsRasterLayer(self.layer_uri(connection), name, "arcgismapserver")
+    def make_layer(
+        self, connection: Connection, name: str, connection_name: str | None = None
+    ) -> QgsRasterLayer:
+        """The job's map as a layer, tagged with the job and ``connection_name`` (by
+        default the connection's) like the job's other result layers."""
+        layer = QgsRasterLayer(self.layer_uri(connection), name, "arcgismapserver")
+        tag_layer(
+            layer, self.job_id, connection.name if connection_name is None else connection_name
+        )
+        return layer
+
+    def load_on_completion(
+        self, connection: Connection, name: str, decode: DecodeContext
+    ) -> dict[str, Any]:
+        """Load the job's map when the algorithm finishes, as a handler loads its layers.
+
+        The outputs are complete without it: a map that cannot be added is a warning.
+        """
+        feedback = decode.feedback
+        try:
+            layer = self.make_layer(connection, name)
+        except ArcGisError as error:
+            problem = translate("Runner", "The result map service could not be added: {error}")
+            feedback.pushWarning(problem.format(error=error))
+            return {}
+        if not layer.isValid():
+            problem = translate("Runner", "The result map service {url} could not be added: "
+                "{error}")  # fmt: skip
+            error = layer.error().summary() or translate("Runner", "the layer is not valid")
+            feedback.pushWarning(problem.format(url=self.url, error=error))
+            return {}
+        decode.load_on_completion(layer, RESULT_MAP_LAYER_OUTPUT)
+        feedback.pushInfo(translate("Runner", "Result map service: {url}").format(url=self.url))
+        return {RESULT_MAP_LAYER_OUTPUT: layer.id()}

@@ -6,12 +6,15 @@ asynchronous jobs and :func:`crawl_catalog` to list every task. Errors are all
 no Qt to translate with, and much of each message is the server's own words; the
 plugin's translated texts wrap them where a user reads them.
 
-Modules: ``urls`` (parse pasted URLs, resolve relative ones), ``model`` (typed
-JSON views), ``encoding`` (GP values as form fields), ``auth`` (tokens and
-headers), ``answers`` (response parsing, error recognition), ``sessions`` and
-``tls`` (the pooled session), ``transport`` (the request loop: retries, token
-renewal), ``downloads`` (streamed answers), ``client`` (the operations), ``waiting``
-(job polling), ``catalog`` (crawling), ``errors``.
+Modules: ``urls`` (parse pasted URLs, resolve relative ones); typed views of the
+JSON: ``descriptions`` (services, tasks, parameters), ``job_info``, ``results``,
+``enums``, ``data_types`` (type names), ``json_fields`` (tolerant readers);
+``encoding`` (GP values as form fields), ``auth`` (tokens and headers), ``answers``
+(response parsing, error recognition), ``sessions`` and ``tls`` (the pooled
+session), ``transport`` (the request loop: retries, token renewal), ``downloads``
+(streamed answers), ``client``, ``job_calls`` and ``run_options`` (the operations),
+``waiting`` (job polling), ``catalog`` (the catalog and its crawl), ``portal``
+(portals: search, helper services, a portal's catalog), ``errors``.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from .auth import (
     StaticToken,
     TokenProvider,
 )
-from .catalog import crawl_catalog
+from .catalog import Catalog, ServiceFailure, crawl_catalog
 from .client import GPClient
+from .descriptions import GPParameter, GPService, GPTask
 from .encoding import RawJson, encode_inputs, encode_value
+from .enums import Direction, ExecutionType, JobStatus, MessageType, ParameterType
 from .errors import (
     ArcGisAuthError,
     ArcGisCapabilityError,
@@ -49,23 +54,9 @@ from .errors import (
     JobTimedOutError,
     redact_url,
 )
-from .model import (
-    Catalog,
-    Direction,
-    ExecuteResult,
-    ExecutionType,
-    GPMessage,
-    GPParameter,
-    GPResult,
-    GPService,
-    GPTask,
-    JobInfo,
-    JobProgress,
-    JobStatus,
-    MessageType,
-    ParameterType,
-    ServiceFailure,
-)
+from .job_info import GPMessage, JobInfo, JobProgress
+from .portal import PortalClient, crawl_connection, crawl_portal, probe_kind
+from .results import ExecuteResult, GPResult
 from .transport import Transport
 from .urls import ServerUrl, parse_server_url, resolve_url
 from .waiting import PollPolicy, wait_for_job
@@ -109,6 +100,7 @@ __all__ = [
     "NoAuth",
     "ParameterType",
     "PollPolicy",
+    "PortalClient",
     "RawJson",
     "ServerUrl",
     "ServiceFailure",
@@ -116,10 +108,13 @@ __all__ = [
     "TokenProvider",
     "Transport",
     "crawl_catalog",
+    "crawl_connection",
+    "crawl_portal",
     "encode_inputs",
     "encode_value",
     "parse_json_response",
     "parse_server_url",
+    "probe_kind",
     "redact_url",
     "resolve_url",
     "wait_for_job",

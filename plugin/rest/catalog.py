@@ -1,4 +1,4 @@
-"""Crawl a server (or a folder, a service, one task) into a :class:`Catalog`.
+"""What a catalog is, and how a server (or a folder, a service, one task) is crawled into one.
 
 The crawl runs over one bounded thread pool: folder listings level by level, then
 GP service descriptions, each service's task descriptions queued as soon as the
@@ -17,10 +17,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .descriptions import GPService, GPTask
 from .errors import ArcGisError, InvalidUrlError
-from .model import Catalog, GPService, GPTask, ServiceFailure
 from .urls import ServerUrl
 
 if TYPE_CHECKING:
@@ -33,6 +34,52 @@ R = TypeVar("R")
 MAX_FOLDER_DEPTH = 3
 
 ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ServiceFailure:
+    """A folder, service or task the crawl could not read (recorded, never fatal)."""
+
+    path: str
+    url: str
+    message: str
+    task: str | None = None
+
+
+@dataclass
+class Catalog:
+    """Every GP service and task under a URL, plus what could not be read.
+
+    The on-disk form (the servers' raw JSON, re-parsed on load) belongs to the
+    catalog cache (``connections/catalog_cache.py``).
+    """
+
+    url: str = ""
+    services: list[GPService] = field(default_factory=list)
+    tasks: list[GPTask] = field(default_factory=list)
+    failures: list[ServiceFailure] = field(default_factory=list)
+    #: When the crawl finished (seconds since the epoch); 0 when unknown.
+    created: float = 0.0
+    #: What the connection's URL turned out to be when asked: ``"server"`` or ``"portal"``.
+    kind: str = "server"
+
+    def service(self, path: str) -> GPService:
+        """The service at ``Folder/Service`` (``KeyError`` if absent)."""
+        for service in self.services:
+            if service.path == path:
+                return service
+        raise KeyError(path)
+
+    def tasks_of(self, service_path: str) -> list[GPTask]:
+        """The tasks of one service, in the service's order."""
+        return [task for task in self.tasks if task.service_path == service_path]
+
+    def task(self, service_path: str, name: str) -> GPTask:
+        """One task (``KeyError`` if absent)."""
+        for task in self.tasks:
+            if task.service_path == service_path and task.name == name:
+                return task
+        raise KeyError(f"{service_path}/{name}")
 
 
 class _Progress:

@@ -3,7 +3,9 @@
 The client speaks the protocol and nothing more: it knows URLs, form fields and
 answer shapes, and leaves waiting (:mod:`.waiting`), crawling (:mod:`.catalog`)
 and GP type conversion (``gptypes``) to others. Inputs always go by POST form,
-never in a URL: FeatureSets are big and tokens are secret.
+never in a URL: FeatureSets are big and tokens are secret. The calls on one job
+(status, cancel, results) are written in :mod:`.job_calls`, what a run sends
+besides its inputs in :mod:`.run_options`.
 
 URLs given to methods may be absolute or relative to the services root
 (``"Elevation/Viewshed/GPServer/Viewshed"``).
@@ -15,121 +17,27 @@ import mimetypes
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from . import downloads
-from .answers import error_from_json
 from .auth import TokenProvider
-from .encoding import encode_inputs, encode_value, to_json
-from .errors import (
-    ArcGisCapabilityError,
-    ArcGisHttpError,
-    ArcGisInvalidResponseError,
-    ArcGisServerError,
-    InvalidUrlError,
-    JobExpiredError,
-)
-from .model import ExecuteResult, ExecutionType, GPResult, GPService, GPTask, JobInfo
+from .descriptions import GPService, GPTask
+from .encoding import encode_inputs
+from .enums import ExecutionType
+from .errors import ArcGisCapabilityError, ArcGisInvalidResponseError, InvalidUrlError
+from .job_calls import JobCalls
+from .job_info import JobInfo
+from .results import ExecuteResult, execute_result
+from .run_options import RunOptions
 from .sessions import NetworkOptions
 from .transport import Transport
 from .urls import ServerUrl, join_url, parse_server_url, resolve_url
 
-#: Messages by which servers say a job id is unknown (expired, deleted, wrong).
-_UNKNOWN_JOB = re.compile(
-    r"\bjob\b.{0,120}?\b(does not exist|not found|inaccessible|expired|deleted)"
-    r"|\b(invalid|unknown|no such) job\b",
-    re.IGNORECASE,
-)
 
-
-def _sr_value(sr: Any) -> str | None:
-    """``4326`` / ``"4326"`` / ``{"wkid": 4326}`` / ``{"wkt": ...}`` as the API expects."""
-    if sr is None:
-        return None
-    if isinstance(sr, bool):
-        raise TypeError("a spatial reference cannot be a boolean")
-    if isinstance(sr, int):
-        return to_json({"wkid": sr})
-    if isinstance(sr, str):
-        text = sr.strip()
-        return to_json({"wkid": int(text)}) if text.isdigit() else text
-    if isinstance(sr, Mapping):
-        return to_json(dict(sr))
-    raise TypeError(f"cannot use a {type(sr).__name__} as a spatial reference")
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """What ``execute`` and ``submitJob`` take besides the inputs, as form fields."""
-
-    out_sr: Any = None
-    process_sr: Any = None
-    context: Any = None
-    return_z: bool = False
-    return_m: bool = False
-
-    def fields(self) -> list[tuple[str, str | bytes]]:
-        """``env:outSR``, ``env:processSR``, ``context``, ``returnZ``, ``returnM``: only
-        those set, in this order."""
-        fields: list[tuple[str, str | bytes]] = []
-        for name, sr in (("env:outSR", self.out_sr), ("env:processSR", self.process_sr)):
-            value = _sr_value(sr)
-            if value is not None:
-                fields.append((name, value))
-        if self.context is not None:
-            encoded = encode_value(self.context)
-            if encoded is not None:
-                fields.append(("context", encoded))
-        if self.return_z:
-            fields.append(("returnZ", "true"))
-        if self.return_m:
-            fields.append(("returnM", "true"))
-        return fields
-
-
-def execute_result(data: Any, url: str | None) -> ExecuteResult:
-    """The one check of an ``execute`` answer, whether parsed whole or indexed from a
-    file: an error it carries is raised, else its results and messages are read."""
-    error = error_from_json(data, url)
-    if error is not None:
-        raise error
-    return ExecuteResult.from_json(data, url=url)
-
-
-#: ArcGIS Server 10.6.1 (``currentVersion`` 10.61) reads a run's spatial references from
-#: ``context``; older servers know only ``env:outSR``/``env:processSR`` and ignore it.
-CONTEXT_VERSION = 10.61
-
-
-def run_environment(
-    server_version: float | None, out_sr: Any = None, process_sr: Any = None
-) -> dict[str, Any]:
-    """Keyword arguments of :meth:`GPClient.execute` / :meth:`GPClient.submit_job` that set
-    a run's output and processing spatial references the way the server reads them.
-
-    ``server_version`` is the service's ``currentVersion``: from 10.6.1 on the references
-    go as ``context={"outSR": …, "processSR": …}``; before, as ``env:outSR`` /
-    ``env:processSR``. When the version is unknown both forms go (with the same values),
-    so that whichever one the server reads gives the run the user asked for. Nothing
-    goes for a reference that is ``None`` (the server's own).
-    """
-    references = {"outSR": out_sr, "processSR": process_sr}
-    references = {k: v for k, v in references.items() if v is not None}
-    if not references:
-        return {}
-    legacy = {"out_sr": out_sr, "process_sr": process_sr}
-    if server_version is None:
-        return {"context": references, **legacy}
-    if server_version >= CONTEXT_VERSION:
-        return {"context": references}
-    return legacy
-
-
-class GPClient:
+class GPClient(JobCalls):
     """A connection to one ArcGIS server's geoprocessing services.
 
     ``base_url`` may be any services URL a user pastes (root, folder, service,
@@ -355,102 +263,6 @@ class GPClient:
         url, fields = self._run_request(task_url, "submitJob", inputs, options)
         data = self.transport.post_json(url, fields, idempotent=False, timeout=timeout)
         return JobInfo.from_json(data, url=url)
-
-    def _job_call(self, job_id: str, call: Any) -> Any:
-        """Run ``call`` and turn "no such job" answers into :class:`JobExpiredError`."""
-        try:
-            return call()
-        except ArcGisServerError as error:
-            if error.code in (400, 404, 500) and any(
-                _UNKNOWN_JOB.search(text) for text in (error.message, *error.details)
-            ):
-                raise JobExpiredError(
-                    error.message, job_id=job_id, code=error.code, url=error.url
-                ) from error
-            raise
-        except ArcGisHttpError as error:
-            if error.status == 404:
-                raise JobExpiredError(
-                    "the server answered 404 for the job", job_id=job_id, code=404, url=error.url
-                ) from error
-            raise
-
-    def job_status(self, task_url: str, job_id: str, return_messages: bool = True) -> JobInfo:
-        """The job's status, messages and progress."""
-        url = self.job_url(task_url, job_id)
-        params = {"f": "json", "returnMessages": "true" if return_messages else "false"}
-        data = self._job_call(job_id, lambda: self.transport.get_json(url, params))
-        return JobInfo.from_json(data, url=url, job_id=job_id)
-
-    def cancel_job(self, task_url: str, job_id: str) -> JobInfo:
-        """Ask the server to cancel (POST ``cancel``); it answers ``esriJobCancelling``."""
-        url = self.job_url(task_url, job_id) + "/cancel"
-        data = self._job_call(
-            job_id, lambda: self.transport.post_json(url, {"f": "json"}, idempotent=True)
-        )
-        return JobInfo.from_json(data, url=url, job_id=job_id)
-
-    @staticmethod
-    def _result_params(
-        return_type_data: bool, out_sr: Any, return_z: bool, return_m: bool
-    ) -> dict[str, str]:
-        params = {"f": "json"}
-        if return_type_data:
-            params["returnType"] = "data"
-        value = _sr_value(out_sr)
-        if value is not None:
-            params["outSR"] = value
-        if return_z:
-            params["returnZ"] = "true"
-        if return_m:
-            params["returnM"] = "true"
-        return params
-
-    def job_result(
-        self,
-        task_url: str,
-        job_id: str,
-        param_name: str,
-        *,
-        return_type_data: bool = False,
-        out_sr: Any = None,
-        return_z: bool = False,
-        return_m: bool = False,
-    ) -> GPResult:
-        """One output of a finished job (``jobs/<id>/results/<param>``)."""
-        url = join_url(self.job_url(task_url, job_id), "results", param_name)
-        params = self._result_params(return_type_data, out_sr, return_z, return_m)
-        data = self._job_call(job_id, lambda: self.transport.get_json(url, params))
-        return GPResult.from_json(data, url=url, name=param_name)
-
-    def job_result_to_file(
-        self,
-        task_url: str,
-        job_id: str,
-        param_name: str,
-        path: str | os.PathLike[str],
-        *,
-        return_type_data: bool = False,
-        out_sr: Any = None,
-        return_z: bool = False,
-        return_m: bool = False,
-        chunk_size: int = 1 << 20,
-    ) -> Path:
-        """Stream one output's JSON answer to ``path`` (for outputs too big for memory)."""
-        url = join_url(self.job_url(task_url, job_id), "results", param_name)
-        params = self._result_params(return_type_data, out_sr, return_z, return_m)
-        return self._job_call(
-            job_id,
-            lambda: downloads.download(
-                self.transport, url, path, params, chunk_size=chunk_size, expect_json=True
-            ),
-        )
-
-    def job_input(self, task_url: str, job_id: str, param_name: str) -> GPResult:
-        """An input of a job as the server stored it (``jobs/<id>/inputs/<param>``)."""
-        url = join_url(self.job_url(task_url, job_id), "inputs", param_name)
-        data = self._job_call(job_id, lambda: self.transport.get_json(url, {"f": "json"}))
-        return GPResult.from_json(data, url=url, name=param_name)
 
     # -- files --------------------------------------------------------------------------
 

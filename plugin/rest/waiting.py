@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
+from .enums import JobStatus
 from .errors import (
     ArcGisConnectionError,
     ArcGisError,
@@ -29,7 +30,7 @@ from .errors import (
     JobFailedError,
     JobTimedOutError,
 )
-from .model import GPMessage, JobInfo, JobProgress, JobStatus
+from .job_info import GPMessage, JobInfo, JobProgress
 
 if TYPE_CHECKING:
     from .client import GPClient

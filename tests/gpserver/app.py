@@ -25,6 +25,7 @@ from .call import Call, GPRequest
 from .errors import RestError, invalid_url, refusal
 from .faults import REQUEST_KINDS, Fault
 from .handlers import admin, catalog, directories, gp, imageserver, mapserver, tokens, uploads
+from .portal import handle as portal_handle
 from .state import ServerState
 
 SERVICE_TYPES = {
@@ -163,8 +164,12 @@ class GPServerApp:
         try:
             if lowered in ([], ["arcgis"], ["arcgis", "rest"]):
                 return redirect("/arcgis/rest/services")
-            if lowered[:4] == ["portal", "sharing", "rest", "oauth2"] and self.state.federated:
+            if lowered[:4] == ["portal", "sharing", "rest", "oauth2"] and (
+                self.state.federated or self.state.portal is not None
+            ):
                 return oauth.handle(call, "/".join(lowered[4:]))
+            if lowered[0] == "portal" and self.state.portal is not None:
+                return portal_handle(call, self.state.portal, segments[1:])
             if lowered[0] == "portal" and self.state.federated:
                 if lowered[1:] in (
                     ["sharing", "rest", "generatetoken"],

@@ -23,6 +23,7 @@ from .faults import Fault, FaultSet
 from .handlers.admin import apply_config
 from .jobs import JobManager
 from .oauth import OAuthService
+from .portal import Portal
 from .registry import DEFAULT_SERVICES_YAML, load_registry
 from .requestlog import RecordedRequest, RequestLog
 from .state import ServerState
@@ -288,6 +289,24 @@ class GPServer:
     def oauth_token_url(self) -> str:
         return f"{self.portal_url}/sharing/rest/oauth2/token"
 
+    def enable_portal(
+        self, shared_tools: int = 0, shared_access: str = "public", multitenant: bool = False
+    ) -> Portal:
+        """Switch the portal at ``/portal`` on (portal.py), federated with this server;
+        ``shared_tools`` adds that many GP service items (several search pages at 100+);
+        ``multitenant``: as ArcGIS Online, with another organisation's public items.
+        reset() switches it off."""
+        self.disable_portal()
+        self.state.portal = Portal(self.state.registry, shared_tools, shared_access, multitenant)
+        self.state.federated = True
+        return self.state.portal
+
+    def disable_portal(self) -> None:
+        """Switch the portal off and unpublish the services it added."""
+        if self.state.portal is not None:
+            self.state.portal.close()
+            self.state.portal = None
+
     def job(self, job_id: str) -> Any:
         """A job by id, whatever its service (``None`` when unknown or expired)."""
         return next((j for j in self.state.jobs.all_jobs() if j.job_id == job_id), None)
@@ -306,5 +325,6 @@ class GPServer:
         self.state.jobs.cancel_all()
         self._release_gdal_objects()
         apply_config(self.state, self._defaults)
+        self.disable_portal()
         self.clear_requests()
         self.start()

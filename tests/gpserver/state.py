@@ -32,6 +32,8 @@ class ServerState:
     federated: bool = False
     #: Where rest/info says the portal's token service is (``sharing/generateToken``: legacy).
     portal_token_path: str = "sharing/rest/generateToken"
+    #: The portal at ``/portal`` with its content and helpers (portal.py), when switched on.
+    portal: Any = None
     cache: dict[Any, Any] = field(default_factory=dict)  # map-service layers per job output
     #: The portal's OAuth 2.0 apps, codes and refresh tokens (``oauth.py``).
     oauth: OAuthService | None = None

@@ -9,7 +9,7 @@ import processing
 from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
 
 from arcgis_gp.plugin.jobs.model import JobState
-from arcgis_gp.plugin.provider.job_hooks import CONNECTION_PROPERTY, JOB_ID_PROPERTY
+from arcgis_gp.plugin.provider.layer_tags import CONNECTION_PROPERTY, JOB_ID_PROPERTY
 
 from .conftest import wait_until
 

@@ -11,7 +11,8 @@ import arcgis_gp
 from arcgis_gp.plugin.connections.clients import client_for, forget_clients
 from arcgis_gp.plugin.connections.connection import ENV_CONNECTIONS_FILE, Connection
 from arcgis_gp.plugin.jobs.manager import active_manager
-from arcgis_gp.plugin.provider.job_hooks import job_listener, remember_secrets, remembered_secrets
+from arcgis_gp.plugin.provider.job_events import job_listener
+from arcgis_gp.plugin.provider.job_inputs import remember_secrets, remembered_secrets
 
 
 def test_unload_clears_clients_secrets_and_listeners(

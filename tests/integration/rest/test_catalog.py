@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from arcgis_gp.plugin.connections.catalog_cache import catalog_document, catalog_from_document
 from arcgis_gp.plugin.rest import (
     ArcGisConnectionError,
     ArcGisServerError,
-    Catalog,
     ExecutionType,
     InvalidUrlError,
     crawl_catalog,
@@ -46,8 +46,10 @@ def test_crawl_root_skips_other_service_types(client, gpserver):
     # progress: every step reported, the last one complete
     assert progress
     assert progress[-1][0] == progress[-1][1] == len(progress)
-    # the cache form is JSON and rebuilds the same catalog
-    assert Catalog.from_dict(json.loads(json.dumps(catalog.to_dict()))) == catalog
+    # the cache's document is JSON, holds the URL once and rebuilds the same catalog
+    document = catalog_document(catalog, client.base_url)
+    assert not [e for key in ("services", "tasks", "failures") for e in document[key] if "url" in e]
+    assert catalog_from_document(json.loads(json.dumps(document))) == catalog
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ from arcgis_gp.plugin.gptypes.compat import FLAG_ADVANCED, FLAG_OPTIONAL
 from arcgis_gp.plugin.gptypes.table import handler_for
 from arcgis_gp.plugin.provider.algorithm import GPTaskAlgorithm
 from arcgis_gp.plugin.provider.environment import RUN_PARAMETER_NAMES
-from arcgis_gp.plugin.rest.model import ExecutionType, GPService, GPTask
+from arcgis_gp.plugin.rest.descriptions import GPService, GPTask
+from arcgis_gp.plugin.rest.enums import ExecutionType
 from tests.unit.provider.test_algorithm_definitions import _param
 
 URL = "https://gis.example.com/arcgis/rest/services/Tools/GPServer"

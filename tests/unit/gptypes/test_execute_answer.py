@@ -17,8 +17,8 @@ import pytest
 from arcgis_gp.plugin.gptypes.errors import EsriJsonError
 from arcgis_gp.plugin.gptypes.execute_answer import AnswerEntry, index_execute_answer
 from arcgis_gp.plugin.gptypes.featureset import FeatureSetReader
-from arcgis_gp.plugin.rest.client import execute_result
 from arcgis_gp.plugin.rest.errors import ArcGisServerError
+from arcgis_gp.plugin.rest.results import execute_result
 
 CHUNKS = (7, 64, 1 << 20)
 

@@ -29,7 +29,7 @@ from arcgis_gp.plugin.gptypes.compat import (
 )
 from arcgis_gp.plugin.gptypes.table import GP_TYPES, handler_for
 from arcgis_gp.plugin.gptypes.units import AREAL, LINEAR, TIME, esri_unit
-from arcgis_gp.plugin.rest.model import GPParameter
+from arcgis_gp.plugin.rest.descriptions import GPParameter
 
 EXAMPLES: dict[str, Any] = json.loads(
     (Path(__file__).parents[2] / "data" / "filters" / "rest-reference-filters.json").read_text(

@@ -36,7 +36,8 @@ from arcgis_gp.plugin.gptypes.compat import (
     SOURCE_VECTOR,
 )
 from arcgis_gp.plugin.provider.algorithm import GPTaskAlgorithm
-from arcgis_gp.plugin.rest.model import ExecutionType, GPService, GPTask
+from arcgis_gp.plugin.rest.descriptions import GPService, GPTask
+from arcgis_gp.plugin.rest.enums import ExecutionType
 
 CONNECTION = Connection(name="Demo Server", url="https://gis.example.com/arcgis/rest/services")
 

@@ -7,7 +7,8 @@ import pytest
 from arcgis_gp.plugin.connections.connection import Connection
 from arcgis_gp.plugin.provider.algorithm import GPTaskAlgorithm
 from arcgis_gp.plugin.rest.credits import consumes_credits
-from arcgis_gp.plugin.rest.model import ExecutionType, GPService, GPTask
+from arcgis_gp.plugin.rest.descriptions import GPService, GPTask
+from arcgis_gp.plugin.rest.enums import ExecutionType
 
 BILLED = "consumes ArcGIS Online credits"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arcgis_gp.plugin.provider.environment import is_spatial
-from arcgis_gp.plugin.rest.model import GPTask
+from arcgis_gp.plugin.rest.descriptions import GPTask
 from tests.unit.provider.test_algorithm_definitions import _out, _param
 
 URL = "https://example.com/arcgis/rest/services/Tools/GPServer/T"

@@ -8,17 +8,16 @@ from typing import Any
 
 import pytest
 
-from arcgis_gp.plugin.provider.job_hooks import (
+from arcgis_gp.plugin.provider.job_events import JobListener, JobReport, set_job_listener
+from arcgis_gp.plugin.provider.job_inputs import (
     MAX_REMEMBERED_JOBS,
-    JobListener,
-    JobReport,
     forget_secrets,
     remember_secrets,
     remembered_secrets,
-    set_job_listener,
 )
+from arcgis_gp.plugin.rest.enums import JobStatus, MessageType
 from arcgis_gp.plugin.rest.errors import JobFailedError, JobTimedOutError
-from arcgis_gp.plugin.rest.model import GPMessage, JobStatus, MessageType
+from arcgis_gp.plugin.rest.job_info import GPMessage
 
 SECRET = "s3cr3t-Pa55"
 
@@ -49,9 +48,9 @@ def test_secrets_are_dropped_once_the_outputs_are_fetched(listener: Collector) -
     remember_secrets("j1", [SECRET, ""])
     report = JobReport("j1")
     echoed = GPMessage(MessageType.INFORMATIVE, f"Connecting with {SECRET}")
-    report("job_status", None, [echoed])
+    report.job_status(None, [echoed])
     assert SECRET not in str(listener.heard[-1])  # still scrubbed while the job runs
-    report("job_fetched", {"Output": f"ok {SECRET}"}, [])
+    report.job_fetched({"Output": f"ok {SECRET}"}, [])
     assert SECRET not in str(listener.heard[-1])  # the last event is scrubbed too...
     assert remembered_secrets("j1") == []  # ...and then the secrets go
 
@@ -61,8 +60,8 @@ def test_secrets_are_dropped_when_the_server_ends_the_job_without_outputs(
 ) -> None:
     remember_secrets("failed", [SECRET])
     remember_secrets("timed-out", [SECRET])
-    JobReport("failed")("job_ended", JobFailedError("no", status=JobStatus.FAILED))
-    JobReport("timed-out")("job_ended", JobTimedOutError("late", status=JobStatus.TIMED_OUT))
+    JobReport("failed").job_ended(JobFailedError("no", status=JobStatus.FAILED))
+    JobReport("timed-out").job_ended(JobTimedOutError("late", status=JobStatus.TIMED_OUT))
     assert remembered_secrets("failed") == []
     assert remembered_secrets("timed-out") == []
 
@@ -71,8 +70,8 @@ def test_secrets_stay_while_the_outputs_may_still_be_fetched(listener: Collector
     """A failed fetch can be retried in the session: its messages are still scrubbed."""
     remember_secrets("j2", [SECRET])
     report = JobReport("j2")
-    report("job_ended", None)
-    report("job_fetch_failed", OSError("disk full"))
+    report.job_ended(None)
+    report.job_fetch_failed(OSError("disk full"))
     assert remembered_secrets("j2") == [SECRET]
 
 

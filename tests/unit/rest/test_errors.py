@@ -177,7 +177,7 @@ def test_str_is_a_sentence_and_errors_pickle():
     ],
 )
 def test_unknown_job_messages(text, unknown_job):
-    from arcgis_gp.plugin.rest.client import _UNKNOWN_JOB
+    from arcgis_gp.plugin.rest.job_calls import _UNKNOWN_JOB
 
     assert bool(_UNKNOWN_JOB.search(text)) is unknown_job
 

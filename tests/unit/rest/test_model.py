@@ -1,14 +1,11 @@
-"""Tolerant parsing of what real servers send, enums, and the catalog cache format."""
+"""Tolerant parsing of what real servers send, and enums."""
 
 from __future__ import annotations
-
-import json
 
 import pytest
 
 from arcgis_gp.plugin.rest import (
     ArcGisInvalidResponseError,
-    Catalog,
     Direction,
     ExecuteResult,
     ExecutionType,
@@ -21,7 +18,6 @@ from arcgis_gp.plugin.rest import (
     JobStatus,
     MessageType,
     ParameterType,
-    ServiceFailure,
 )
 
 URL = "http://127.0.0.1/arcgis/rest/services/S/GPServer/T"
@@ -207,45 +203,3 @@ def test_results_tolerance():
         ExecuteResult.from_json({})
     with pytest.raises(ArcGisInvalidResponseError):
         ExecuteResult.from_json({"results": {"a": 1}})
-
-
-def _catalog() -> Catalog:
-    service = GPService.from_json(
-        {"tasks": ["Buffer", "Hot Spots"], "executionType": "esriExecutionTypeAsynchronous",
-         "capabilities": "Uploads"}, url=URL, path="Folder/S",
-    )  # fmt: skip
-    task = GPTask.from_json(
-        {"name": "Buffer", "parameters": [{"name": "In", "dataType": "GPFeatureRecordSetLayer",
-         "defaultValue": {}, "parameterType": "esriGPParameterTypeRequired",
-         "direction": "esriGPParameterDirectionInput"}]},
-        url=URL, service_path="Folder/S", default_execution_type=ExecutionType.ASYNCHRONOUS,
-    )  # fmt: skip
-    return Catalog(
-        url="http://127.0.0.1/arcgis/rest/services",
-        services=[service],
-        tasks=[task],
-        failures=[ServiceFailure("Folder/S", URL + "/Hot%20Spots", "boom", "Hot Spots")],
-        created=1700000000.5,
-    )
-
-
-def test_catalog_round_trip_through_json():
-    catalog = _catalog()
-    text = json.dumps(catalog.to_dict())
-    again = Catalog.from_dict(json.loads(text))
-    assert again == catalog
-    assert again.task("Folder/S", "Buffer").is_async  # from the service, kept in the cache
-    assert again.task("Folder/S", "Buffer").raw["parameters"][0]["defaultValue"] == {}
-    assert again.service("Folder/S").supports_uploads
-    assert again.tasks_of("Folder/S")[0].parameters[0].is_required
-    assert again.failures[0].task == "Hot Spots"
-    with pytest.raises(KeyError):
-        again.task("Folder/S", "Nope")
-    with pytest.raises(KeyError):
-        again.service("Nope")
-
-
-@pytest.mark.parametrize("data", [None, [], {"format": 99}, {"format": 1, "services": [5]}])
-def test_catalog_cache_errors_are_typed(data):
-    with pytest.raises(ArcGisInvalidResponseError):
-        Catalog.from_dict(data)

@@ -10,7 +10,8 @@ import pytest
 
 from arcgis_gp.plugin.rest import ArcGisInvalidResponseError, ArcGisServerError
 from arcgis_gp.plugin.rest.answers import error_from_json
-from arcgis_gp.plugin.rest.model import ExecuteResult, GPResult, JobInfo
+from arcgis_gp.plugin.rest.job_info import JobInfo
+from arcgis_gp.plugin.rest.results import ExecuteResult, GPResult
 
 REALWORLD = json.loads(
     (Path(__file__).parents[2] / "data" / "realworld" / "odd_answers.json").read_text("utf-8")

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from arcgis_gp.plugin.rest import GPService
-from arcgis_gp.plugin.rest.client import CONTEXT_VERSION, run_environment
+from arcgis_gp.plugin.rest.run_options import CONTEXT_VERSION, run_environment
 
 WEB_MERCATOR = {"wkid": 102100, "latestWkid": 3857}
 
