@@ -287,3 +287,30 @@ def test_an_extent_without_a_crs_is_refused_by_name(
                 "bufferLayer": "TEMPORARY_OUTPUT",
             },
         )
+
+
+def test_a_qgis_feature_service_layer_with_a_login_goes_by_url_with_the_token(
+    make_provider, basic_authcfg, gpserver, analysis
+):
+    """A layer added from the Browser with the connection's auth configuration: by URL,
+    with the token, on the connection's host; as features on another host."""
+    make_provider(_connection(gpserver, basic_authcfg))
+    for host, by_url in (("127.0.0.1", True), ("localhost", False)):
+        url = f"{gpserver.services_url}/Hosted/Parcels/FeatureServer/0".replace("127.0.0.1", host)
+        layer = QgsVectorLayer(
+            f"url='{url}' authcfg={basic_authcfg}", "parcels", "arcgisfeatureserver"
+        )
+        assert layer.isValid()
+        result = processing.run(
+            CREATE_BUFFERS,
+            {"inputLayer": layer, "distances": 1, "bufferLayer": "TEMPORARY_OUTPUT"},
+        )
+        sent = json.loads(gpserver.requests_to(r"/CreateBuffers/submitJob$")[-1].form["inputLayer"])
+        assert result["bufferLayer"].featureCount() == 60
+        if by_url:
+            assert set(sent) == {"url", "serviceToken"}
+            assert sent["serviceToken"] in _issued_tokens(gpserver)
+        else:
+            assert "url" not in sent
+            assert "serviceToken" not in json.dumps(sent)
+            assert len(sent["features"]) == 60
