@@ -7,7 +7,11 @@ QGIS keeps them in two layouts:
 - 3.30 and later: ``connections/arcgisfeatureserver/items/<name>/`` with ``url``,
   ``authcfg`` and an ``http-header`` map holding ``referer``.
 
-Only the URL, the authcfg id and the referer are taken. A username and password that
+A connection whose URL is not an ArcGIS Server services URL (a portal's ``…/sharing/rest``,
+``https://<org>.maps.arcgis.com``), or that names a portal's community endpoint, becomes a
+portal connection (the portal's root URL); whether it is one is asked at its first crawl,
+as for any pasted URL. Only the URL, the authcfg id and the referer are taken. A username
+and password that
 QGIS stored in plain settings are *not* copied (this plugin keeps no secret in
 settings); the candidate says so, and the user picks an authentication configuration.
 """
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from qgis.core import QgsSettings
 
 from ..rest.errors import InvalidUrlError
+from ..rest.portal import portal_url
 from ..rest.urls import parse_server_url
 from .connection import Connection, slug
 
@@ -52,13 +57,34 @@ def _services_url(url: str) -> str:
     return parsed.services_url
 
 
+def _portal_root(url: str, community_endpoint: str) -> str | None:
+    """A portal's root from a QGIS connection that is not a services URL: its community
+    endpoint (``…/portal/sharing/rest/community/``) or its own URL; None if neither is
+    an http(s) URL with a host."""
+    for candidate in (community_endpoint, url):
+        if candidate.lower().startswith(("https://", "http://")):
+            root = portal_url(candidate)
+            if root.split("://", 1)[1]:
+                return root
+    return None
+
+
 def _candidate(
-    name: str, url: str, authcfg: str, referer: str, has_password: bool
+    name: str,
+    url: str,
+    authcfg: str,
+    referer: str,
+    has_password: bool,
+    *,
+    community_endpoint: str = "",
 ) -> ImportCandidate | None:
     try:
         services_url = _services_url(url)
     except InvalidUrlError:
-        return None  # a portal or another non-services URL: nothing to run there
+        root = _portal_root(url, community_endpoint)
+        if root is None:
+            return None  # no URL a crawl could start from
+        services_url = root
     note = ""
     if has_password and not authcfg:
         note = (
@@ -87,6 +113,7 @@ def _from_old_layout(settings: QgsSettings) -> list[ImportCandidate]:
                 _text(settings, f"{base}/http-header/referer")
                 or _text(settings, f"{base}/referer"),
                 bool(_text(settings, f"{auth}/password")),
+                community_endpoint=_text(settings, f"{base}/community_endpoint"),
             )
             if candidate is not None:
                 found.append(candidate)
@@ -108,6 +135,7 @@ def _from_new_layout(settings: QgsSettings) -> list[ImportCandidate]:
             _text(settings, f"{base}/authcfg"),
             referer.strip() or _text(settings, f"{base}/http-header/referer"),
             bool(_text(settings, f"{base}/password")),
+            community_endpoint=_text(settings, f"{base}/community-endpoint"),
         )
         if candidate is not None:
             found.append(candidate)

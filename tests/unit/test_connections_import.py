@@ -67,12 +67,30 @@ def test_plain_passwords_are_not_copied_and_the_user_is_told(settings) -> None:
     assert "plain-secret" not in repr(candidate)
 
 
-def test_non_services_urls_are_skipped_and_new_layout_wins(settings) -> None:
-    settings.setValue(f"{NEW_GROUP}/Portal/url", "https://www.example.com/sharing/rest")
+def test_portals_become_portal_connections_and_new_layout_wins(settings) -> None:
+    # A portal's REST URL, a portal named by its community endpoint (QGIS 3.30+ and
+    # 3.22 keys), and a URL no crawl could start from.
+    settings.setValue(f"{NEW_GROUP}/Portal/url", "https://www.example.com/portal/sharing/rest")
+    settings.setValue(f"{NEW_GROUP}/Org/url", "https://org.example.com/")
     settings.setValue(
-        "qgis/connections-arcgisfeatureserver/Both/url",
-        "https://old.example.com/arcgis/rest/services",
+        f"{NEW_GROUP}/Org/community-endpoint",
+        "https://gis.example.com/portal/sharing/rest/community/",
     )
+    old = "qgis/connections-arcgisfeatureserver"
+    settings.setValue(f"{old}/Online/url", "https://myorg.maps.arcgis.com/home/index.html")
+    settings.setValue(f"{old}/Old portal/url", "")
+    settings.setValue(
+        f"{old}/Old portal/community_endpoint",
+        "https://old.example.com/arcgis/sharing/rest/community",
+    )
+    settings.setValue(f"{NEW_GROUP}/Junk/url", "not a url")
+    settings.setValue(f"{old}/Both/url", "https://old.example.com/arcgis/rest/services")
     settings.setValue(f"{NEW_GROUP}/Both/url", "https://new.example.com/arcgis/rest/services")
     names = {c.connection.name: c.connection.url for c in qgis_arcgis_connections(settings)}
-    assert names == {"Both": "https://new.example.com/arcgis/rest/services"}
+    assert names == {
+        "Both": "https://new.example.com/arcgis/rest/services",
+        "Portal": "https://www.example.com/portal",
+        "Org": "https://gis.example.com/portal",
+        "Online": "https://myorg.maps.arcgis.com",
+        "Old portal": "https://old.example.com/arcgis",
+    }
