@@ -64,23 +64,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="200"/>
+        <location filename="../plugin/provider/algorithm.py" line="198"/>
         <source>Job id on the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="207"/>
+        <location filename="../plugin/provider/algorithm.py" line="205"/>
         <source>Result map service layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="235"/>
+        <location filename="../plugin/provider/algorithm.py" line="233"/>
         <source>Incorrect parameter value for {name}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/provider/algorithm.py" line="163"/>
-        <source>Each run consumes ArcGIS Online credits of the signed-in user&apos;s organisation.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -402,53 +397,68 @@
 <context>
     <name>Features</name>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="86"/>
+        <location filename="../plugin/gptypes/features.py" line="96"/>
         <source>the features are {geometry} ({sent_as}); the task takes {items}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="106"/>
+        <location filename="../plugin/gptypes/features.py" line="116"/>
         <source>{name}: the layer has no valid CRS, so its features are sent without a spatial reference and the server assumes its own default.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="112"/>
+        <location filename="../plugin/gptypes/features.py" line="122"/>
         <source>{name}: sending {feature_count} feature(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="210"/>
+        <location filename="../plugin/gptypes/features.py" line="261"/>
         <source>cannot read features from {value!r}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="246"/>
+        <location filename="../plugin/gptypes/features.py" line="301"/>
         <source>{name}: {count} feature(s) received</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="252"/>
+        <location filename="../plugin/gptypes/features.py" line="307"/>
         <source>{name}: the GP result stopped at the service&apos;s transfer limit, so all {count} feature(s) were fetched page by page from the job&apos;s result map service.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="257"/>
+        <location filename="../plugin/gptypes/features.py" line="312"/>
         <source>{name}: the server returned only {count} feature(s); the full result exceeds its transfer limit (maximumRecords) and the service has no result map service to fetch the rest from.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="292"/>
+        <location filename="../plugin/gptypes/features.py" line="347"/>
         <source>{name}: cancelled while receiving.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="308"/>
+        <location filename="../plugin/gptypes/features.py" line="363"/>
         <source>{name}: the server wrote this output to the feature service {url}, which cannot be read from here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gptypes/features.py" line="319"/>
+        <location filename="../plugin/gptypes/features.py" line="374"/>
         <source>{name}: {count} feature(s) copied from the feature service {url}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="171"/>
+        <source> (with your login)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="223"/>
+        <source>{name}: QGIS could not open the hosted layer {url} with this connection&apos;s login; its features are copied into the output instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gptypes/features.py" line="228"/>
+        <source>{name}: the hosted layer {url} ({count} feature(s))</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -518,6 +528,14 @@
     <message>
         <location filename="../plugin/gptypes/filters.py" line="178"/>
         <source>Codes: {codes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Hosted</name>
+    <message>
+        <location filename="../plugin/provider/hosted.py" line="115"/>
+        <source>Optional: create a hosted layer in your content with this name. The service writes its result there (it must not exist yet), and the layer is loaded from its URL after the run. Empty: the result comes back as data.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -882,43 +900,68 @@
 <context>
     <name>RunParameters</name>
     <message>
-        <location filename="../plugin/provider/environment.py" line="86"/>
+        <location filename="../plugin/provider/environment.py" line="89"/>
         <source>Return Z and M values of feature outputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/environment.py" line="92"/>
+        <location filename="../plugin/provider/environment.py" line="95"/>
         <source>Asks the server for the z and m values of feature outputs (returnZ/returnM). ArcGIS leaves them out unless asked; turn this off for 2D outputs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/environment.py" line="95"/>
+        <location filename="../plugin/provider/environment.py" line="98"/>
         <source>Output spatial reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/environment.py" line="98"/>
+        <location filename="../plugin/provider/environment.py" line="101"/>
         <source>The CRS the server writes feature outputs in (outSR). Unset: the server&apos;s own choice, usually the CRS of the inputs or of the processing spatial reference.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/environment.py" line="101"/>
+        <location filename="../plugin/provider/environment.py" line="104"/>
         <source>Processing spatial reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/environment.py" line="104"/>
+        <location filename="../plugin/provider/environment.py" line="107"/>
         <source>The CRS the server performs geometry operations in (processSR). Unset: the server&apos;s own; outputs come in it when no output spatial reference is set.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/environment.py" line="149"/>
+        <location filename="../plugin/provider/environment.py" line="158"/>
         <source>{name}: not a valid CRS: {value}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/environment.py" line="159"/>
+        <location filename="../plugin/provider/environment.py" line="168"/>
         <source>{name}: {crs} has neither an EPSG/ESRI code nor a WKT that ArcGIS can read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="110"/>
+        <source>Processing extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="113"/>
+        <source>Limits the work to this extent (the context&apos;s extent): the server analyses only the input features within it. It goes with its own CRS, never reprojected here. Unset: the inputs&apos; extent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="188"/>
+        <source>{name}: not a valid extent: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="191"/>
+        <source>{name}: the extent has no CRS; give one (e.g. &quot;xmin,xmax,ymin,ymax [EPSG:4326]&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/environment.py" line="195"/>
+        <source>{name}: this service (ArcGIS Server {version}) does not read a processing extent; it came with 10.6.1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -930,22 +973,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="118"/>
+        <location filename="../plugin/provider/runner.py" line="122"/>
         <source>Stopped watching the job; it goes on on the server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="124"/>
+        <location filename="../plugin/provider/runner.py" line="128"/>
         <source>Cancelled: job {job_id} was cancelled on the server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="220"/>
+        <location filename="../plugin/provider/runner.py" line="253"/>
         <source>Executing {task} on {service}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="238"/>
+        <location filename="../plugin/provider/runner.py" line="271"/>
         <source>Job {job_id} submitted to {task}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -990,8 +1033,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="66"/>
-        <source>connection &apos;{name}&apos;: the signed-in user may not run this task; an administrator of the portal can grant the privilege or the credits it needs</source>
+        <location filename="../plugin/provider/runner.py" line="240"/>
+        <source>{name}: not a JSON object: {value}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

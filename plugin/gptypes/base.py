@@ -53,6 +53,10 @@ class EncodeContext:
     upload: Callable[[Path], str] | None = None
     #: Folder for temporary request files (removed after the run).
     temp_dir: Path = field(default_factory=Path)
+    #: The token the connection holds for a service layer URL, for the GP server to read
+    #: that layer with (``serviceToken``); None when the connection does not log in to
+    #: the layer's host (its credentials must not travel there) or has no token.
+    service_token: Callable[[str], str | None] | None = None
 
     def has_value(self, name: str) -> bool:
         """False for a missing, None, empty or NULL value: the algorithm dialog, batch
@@ -120,6 +124,9 @@ class DecodeContext:
     layer_pages: LayerPages | None = None
     #: The connection's host, auth configuration and referer, for service layers.
     access: ServiceAccess = field(default_factory=ServiceAccess)
+    #: The run named a hosted layer for the service to create (``outputName``): feature
+    #: outputs that come as a feature layer URL are loaded from it, not copied.
+    hosted_output: bool = False
 
     def load_on_completion(self, layer: QgsMapLayer, output_name: str) -> str:
         """Hand a layer built here to Processing, which adds it to the project at the end.

@@ -8,6 +8,7 @@ result never lives in memory as one object.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProviderRegistry,
     QgsVectorFileWriter,
+    QgsVectorLayer,
     QgsWkbTypes,
 )
 
@@ -42,7 +44,15 @@ from .compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT, SOURCE_POLYG
 from .errors import EsriJsonError
 from .featureset import FeatureSetReader, write_feature_set, write_features_to_sink
 from .geometry_types import esri_geometry_type
-from .service_layers import feature_service_reference, split_layer_url
+from .service_layers import (
+    LayerReference,
+    feature_service_reference,
+    hosted_layer_uri,
+    split_layer_url,
+)
+
+#: A feature service's layer URL (``…/FeatureServer/<id>``), not the service's.
+_LAYER_URL_END = re.compile(r"/(FeatureServer|MapServer)/\d+/?$", re.IGNORECASE)
 
 _SOURCE_TYPES = {
     "esriGeometryPoint": SOURCE_POINT,
@@ -129,30 +139,46 @@ def service_layer_url_inputs(task: GPTask, parameters: dict[str, Any]) -> set[st
 
 
 def service_layer_input(param: GPParameter, ctx: EncodeContext) -> dict[str, str] | None:
-    """``{"url", "filter"}`` when the input is a map/feature service layer the server can read.
+    """``{"url", "filter", "serviceToken"}`` when the input is a map/feature service layer
+    the server can read.
 
     A layer URL typed as the value (``…/FeatureServer/0?where=…``) or an
     ``arcgisfeatureserver`` layer (its subset string as the filter) is passed by reference:
     the server reads it itself, so nothing is downloaded and re-sent. A selection cannot be
     expressed as a filter, so "selected features only" sends the features as usual.
+
+    On a host the connection logs in to (the portal, its servers), the layer goes with the
+    token the connection holds (``serviceToken``, as Esri's analysis services read it), so
+    the server can read a secured hosted layer. A secured layer elsewhere, or one the
+    connection has no token for, is sent as features: the server could not read it.
     """
     raw = ctx.parameters.get(param.name)
     if isinstance(raw, QgsProcessingFeatureSourceDefinition):
         if raw.selectedFeaturesOnly:
             return None
         raw = raw.source.staticValue()
-    reference = split_layer_url(raw) if isinstance(raw, str) else None
+    split = split_layer_url(raw) if isinstance(raw, str) else None
+    reference = LayerReference(*split) if split is not None else None
     if reference is None:
         layer = ctx.algorithm.parameterAsVectorLayer(ctx.parameters, param.name, ctx.context)
         reference = feature_service_reference(layer) if layer is not None else None
     if reference is None:
         return None
-    url, where = reference
+    token = ctx.service_token(reference.url) if ctx.service_token is not None else None
+    if reference.secured and not token:
+        return None
+    url, where = reference.url, reference.where
     ctx.feedback.pushInfo(
         f"{display_name(param)}: the server reads the service layer {url}"
         + (f" where {where}" if where else "")
+        + (translate("Features", " (with your login)") if token else "")
     )
-    return {"url": url, "filter": where} if where else {"url": url}
+    value = {"url": url}
+    if where:
+        value["filter"] = where
+    if token:
+        value["serviceToken"] = token
+    return value
 
 
 def _new_output_file(ctx: DecodeContext, name: str) -> Path | None:
@@ -180,6 +206,31 @@ def _discard(file: Path | None) -> None:
         QgsVectorFileWriter.deleteShapeFile(str(file))
     else:
         file.unlink()
+
+
+def load_hosted_layer(param: GPParameter, url: str, ctx: DecodeContext) -> dict[str, Any] | None:
+    """The hosted layer the service created in the user's content, loaded from its URL
+    with QGIS's ``arcgisfeatureserver`` provider and the connection's auth configuration.
+
+    None when QGIS cannot open it (e.g. a Basic login, which QGIS's provider does not turn
+    into an ArcGIS token): its features are then copied into the output as for any
+    feature service result, and a warning says so.
+    """
+    layer_url = url if _LAYER_URL_END.search(url) else url.rstrip("/") + "/0"
+    name = f"{display_name(param)} ({layer_url.rstrip('/').split('/')[-3]})"
+    layer = QgsVectorLayer(hosted_layer_uri(layer_url, ctx.access), name, "arcgisfeatureserver")
+    if not layer.isValid():
+        warning = translate("Features", "{name}: QGIS could not open the hosted layer "
+            "{url} with this connection's login; its features are copied into the output "
+            "instead.")  # fmt: skip
+        ctx.feedback.pushWarning(warning.format(name=display_name(param), url=layer_url))
+        return None
+    ctx.feedback.pushInfo(
+        translate("Features", "{name}: the hosted layer {url} ({count} feature(s))").format(
+            name=display_name(param), url=layer_url, count=layer.featureCount()
+        )
+    )
+    return {param.name: ctx.load_on_completion(layer, param.name)}
 
 
 class FeatureSetType(GPTypeHandler):
@@ -234,6 +285,10 @@ class FeatureSetType(GPTypeHandler):
 
     def decode(self, param: GPParameter, result: ResultValue, ctx: DecodeContext) -> dict[str, Any]:
         reader = result.reader(unique_path(ctx.temp_dir, "result", ".json"))
+        if reader.url and ctx.hosted_output:
+            loaded = load_hosted_layer(param, reader.url, ctx)
+            if loaded is not None:
+                return loaded
         if reader.url:
             return self._decode_feature_service(param, reader.url, ctx)
         pages = None

@@ -37,9 +37,12 @@ class ServiceAccess:
     host: str = ""
     authcfg: str = ""
     referer: str = ""
+    #: Other hosts the connection logs in to (the servers of a portal connection).
+    other_hosts: frozenset[str] = frozenset()
 
     def applies_to(self, url: str) -> bool:
-        return bool(self.host) and urlsplit(url).netloc.lower() == self.host.lower()
+        host = urlsplit(url).netloc.lower()
+        return bool(host) and (host == self.host.lower() or host in self.other_hosts)
 
 
 def arcgis_map_layer_uri(url: str, access: ServiceAccess, crs_authid: str = "") -> str:
@@ -77,20 +80,42 @@ def split_layer_url(text: str) -> tuple[str, str] | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", "")), where
 
 
-def feature_service_reference(layer: QgsMapLayer) -> tuple[str, str] | None:
-    """``(layer URL, filter)`` of a QGIS ``arcgisfeatureserver`` layer the server can read.
+@dataclass(frozen=True)
+class LayerReference:
+    """A map/feature service layer the GP server reads itself, instead of its features.
 
-    None for other layers, and for a service layer that needs credentials: the GP server
-    fetches the URL itself and would be refused, so its features are sent instead.
+    ``secured``: QGIS reaches the layer with credentials (an auth configuration or a
+    user name), so the GP server needs a token for it (``serviceToken``) or cannot read it.
     """
+
+    url: str
+    where: str = ""
+    secured: bool = False
+
+
+def feature_service_reference(layer: QgsMapLayer) -> LayerReference | None:
+    """The layer URL and filter of a QGIS ``arcgisfeatureserver`` layer (its subset string
+    as the filter); None for other layers."""
     if layer is None or layer.providerType() != "arcgisfeatureserver":
         return None
     uri = QgsDataSourceUri(layer.source())
-    if uri.authConfigId() or uri.username():
-        return None
     split = split_layer_url(uri.param("url"))
     if split is None:
         return None
     url, where = split
     subset = layer.subsetString() if hasattr(layer, "subsetString") else ""
-    return url, subset or where
+    secured = bool(uri.authConfigId() or uri.username())
+    return LayerReference(url, subset or where, secured)
+
+
+def hosted_layer_uri(url: str, access: ServiceAccess) -> str:
+    """The ``arcgisfeatureserver`` data source of a feature layer URL, with the
+    connection's auth configuration and referer when the layer is on its host."""
+    uri = QgsDataSourceUri()
+    uri.setParam("url", url.rstrip("/"))
+    if access.applies_to(url):
+        if access.authcfg:
+            uri.setAuthConfigId(access.authcfg)
+        if access.referer:
+            uri.setParam("referer", access.referer)
+    return uri.uri(False)

@@ -35,6 +35,7 @@ from ..icons import provider_icon
 from ..rest.credits import consumes_credits
 from ..rest.descriptions import GPParameter, GPService, GPTask
 from .environment import is_spatial, run_parameters
+from .hosted import is_output_name, offer_hosted_output
 from .result_map_service import ADD_RESULT_MAP_LAYER, RESULT_MAP_LAYER_OUTPUT
 from .runner import FETCH_JOB_ID, JOB_ID_OUTPUT, RUN_IN_BACKGROUND, TaskRun
 
@@ -189,6 +190,8 @@ class GPTaskAlgorithm(QgsProcessingAlgorithm):
     def initAlgorithm(self, configuration: dict[str, Any] | None = None) -> None:
         for param in in_category_order(self.task.inputs):  # GP categories kept together
             for definition in handler_for(param.data_type).input_parameters(param):
+                if is_output_name(param):
+                    offer_hosted_output(definition)
                 self.addParameter(definition)
         for param in self.task.outputs:
             for definition in handler_for(param.data_type).output_definitions(param):

@@ -4,11 +4,11 @@ ArcGIS lets every ``execute`` and ``submitJob`` say in which spatial reference t
 outputs come (``outSR``) and the geometry work happens (``processSR``), and drops the
 z and m of feature outputs unless the request asks for them (``returnZ``/``returnM``,
 both false by default, on ``execute``, ``submitJob`` and each job result). Every
-algorithm of a task with spatial parameters therefore carries three advanced parameters
+algorithm of a task with spatial parameters therefore carries four advanced parameters
 whose names no GP parameter takes (the ``arcgis_gp_`` prefix): ask for z and m (on by
-default, so nothing is lost), the output spatial reference and the processing spatial
-reference (unset: the server's own, and nothing is sent). A task of text and numbers
-only sends none of it.
+default, so nothing is lost), the output spatial reference, the processing spatial
+reference and the processing extent (``context.extent``, with its own CRS) (unset: the
+server's own, and nothing is sent). A task of text and numbers only sends none of it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
+    QgsProcessingParameterExtent,
 )
 
 from ..gptypes.compat import FLAG_ADVANCED
@@ -32,7 +33,7 @@ from ..gptypes.spatial_reference import spatial_reference_from_crs
 from ..i18n import translate
 from ..rest.data_types import value_data_type
 from ..rest.descriptions import GPTask
-from ..rest.run_options import run_environment
+from ..rest.run_options import CONTEXT_VERSION, run_environment
 
 #: Ask the server for the z and m values of feature outputs (default: yes).
 RETURN_Z_M = "arcgis_gp_return_z_m"
@@ -40,8 +41,10 @@ RETURN_Z_M = "arcgis_gp_return_z_m"
 OUTPUT_SR = "arcgis_gp_output_sr"
 #: The spatial reference the server works in (unset: the server's own).
 PROCESSING_SR = "arcgis_gp_processing_sr"
+#: The extent the server limits its work to (``context.extent``; unset: the inputs').
+EXTENT = "arcgis_gp_extent"
 
-RUN_PARAMETER_NAMES = (RETURN_Z_M, OUTPUT_SR, PROCESSING_SR)
+RUN_PARAMETER_NAMES = (RETURN_Z_M, OUTPUT_SR, PROCESSING_SR, EXTENT)
 
 #: GP types that never hold geometry or spatial data. A task made only of these (and
 #: ``GPMultiValue`` of them) has no spatial environment: its algorithm gets no run
@@ -104,7 +107,13 @@ def run_parameters() -> tuple[QgsProcessingParameterDefinition, ...]:
     processing_sr.setHelp(translate("RunParameters", "The CRS the server performs geometry "
         "operations in (processSR). Unset: the server's own; outputs come in it when no "
         "output spatial reference is set."))  # fmt: skip
-    return tuple(_advanced(d) for d in (return_z_m, output_sr, processing_sr))
+    extent = QgsProcessingParameterExtent(
+        EXTENT, translate("RunParameters", "Processing extent"), None, optional=True
+    )
+    extent.setHelp(translate("RunParameters", "Limits the work to this extent (the "
+        "context's extent): the server analyses only the input features within it. It "
+        "goes with its own CRS, never reprojected here. Unset: the inputs' extent."))  # fmt: skip
+    return tuple(_advanced(d) for d in (return_z_m, output_sr, processing_sr, extent))
 
 
 @dataclass
@@ -161,6 +170,41 @@ def _unusable(
     raise QgsProcessingException(problem.format(name=label, crs=crs.userFriendlyIdentifier()))
 
 
+def _extent_of(
+    algorithm: QgsProcessingAlgorithm,
+    parameters: dict[str, Any],
+    context: QgsProcessingContext,
+    server_version: float | None,
+) -> dict[str, Any] | None:
+    """The processing extent as an Esri envelope in its own CRS; ``None`` when unset."""
+    value = parameters.get(EXTENT)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    definition = algorithm.parameterDefinition(EXTENT)
+    label = definition.description() if definition is not None else EXTENT
+    rectangle = algorithm.parameterAsExtent(parameters, EXTENT, context)
+    crs = algorithm.parameterAsExtentCrs(parameters, EXTENT, context)
+    if rectangle.isNull() or rectangle.isEmpty():
+        problem = translate("RunParameters", "{name}: not a valid extent: {value}")
+        raise QgsProcessingException(problem.format(name=label, value=repr(value)))
+    if not crs.isValid():
+        problem = translate("RunParameters", "{name}: the extent has no CRS; give one "
+            "(e.g. \"xmin,xmax,ymin,ymax [EPSG:4326]\")")  # fmt: skip
+        raise QgsProcessingException(problem.format(name=label))
+    if server_version is not None and server_version < CONTEXT_VERSION:
+        problem = translate("RunParameters", "{name}: this service (ArcGIS Server "
+            "{version}) does not read a processing extent; it came with 10.6.1")  # fmt: skip
+        raise QgsProcessingException(problem.format(name=label, version=server_version))
+    sr = spatial_reference_from_crs(crs) or _unusable(algorithm, EXTENT, crs)
+    return {
+        "xmin": rectangle.xMinimum(),
+        "ymin": rectangle.yMinimum(),
+        "xmax": rectangle.xMaximum(),
+        "ymax": rectangle.yMaximum(),
+        "spatialReference": sr,
+    }
+
+
 def read_environment(
     algorithm: QgsProcessingAlgorithm,
     parameters: dict[str, Any],
@@ -181,8 +225,11 @@ def read_environment(
         crs = None if name in taken else _crs_of(algorithm, parameters, name, context)
         if crs is not None:
             references[name] = spatial_reference_from_crs(crs) or _unusable(algorithm, name, crs)
+    extent = None
+    if EXTENT not in taken:
+        extent = _extent_of(algorithm, parameters, context, server_version)
     return RunEnvironment(
         return_z_m,
-        run_environment(server_version, references[OUTPUT_SR], references[PROCESSING_SR]),
+        run_environment(server_version, references[OUTPUT_SR], references[PROCESSING_SR], extent),
         references[OUTPUT_SR],
     )

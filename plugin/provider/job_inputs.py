@@ -96,16 +96,32 @@ def _is_secret(data_type: str) -> bool:
     return "GPStringHidden" in data_type
 
 
+#: The key of a service layer input that holds the token the GP server reads it with.
+SERVICE_TOKEN = "serviceToken"
+
+
 def _holds_secret_url(value: Any) -> bool:
-    """``{"url": "…?token=…"}``: a feature or file URL that carries a credential."""
-    url = value.get("url") if isinstance(value, dict) else None
+    """``{"url": "…?token=…"}`` or ``{"url", "serviceToken"}``: a feature or file URL that
+    carries a credential."""
+    if not isinstance(value, dict):
+        return False
+    if value.get(SERVICE_TOKEN):
+        return True
+    url = value.get("url")
     return isinstance(url, str) and redact_url(url) != url
 
 
 def secret_values(task: GPTask, inputs: dict[str, Any]) -> list[str]:
-    """The values of a task's secret inputs (to scrub them from records)."""
+    """The values of a task's secret inputs and the service tokens of its layer inputs
+    (to scrub them from records: a server may echo them)."""
     secret = {param.name for param in task.inputs if _is_secret(param.data_type)}
-    return [str(value) for name, value in inputs.items() if name in secret and value]
+    values = [str(value) for name, value in inputs.items() if name in secret and value]
+    tokens = [
+        str(value[SERVICE_TOKEN])
+        for value in inputs.values()
+        if isinstance(value, dict) and value.get(SERVICE_TOKEN)
+    ]
+    return values + tokens
 
 
 def has_secret_inputs(task: GPTask) -> bool:

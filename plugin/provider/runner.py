@@ -11,6 +11,7 @@ deliver the outputs. Waiting is :mod:`.job_wait`'s, decoding :mod:`.run_outputs`
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from qgis.core import (
     QgsProcessingFeedback,
 )
 
+from ..connections.clients import client_for
 from ..connections.connection import Connection
 from ..gptypes.base import OMIT, DecodeContext, EncodeContext, ResultValue, unique_path
 from ..gptypes.execute_answer import index_execute_answer
@@ -35,6 +37,14 @@ from ..rest.job_info import GPMessage, JobInfo
 from ..settings import default_job_timeout
 from .destinations import destinations_of
 from .environment import RunEnvironment, is_spatial, read_environment
+from .hosted import (
+    encode_output_name,
+    is_output_name,
+    login_hosts,
+    logs_in_to,
+    service_token,
+)
+from .hosted import service_access as hosted_access
 from .job_events import JobDetached, JobReport, JobSubmission
 from .job_inputs import record_inputs, remember_secrets, secret_values
 from .job_wait import wait_reporting
@@ -43,7 +53,6 @@ from .result_map_service import (
     ADD_RESULT_MAP_LAYER,
     ResultMapService,
     layer_pages,
-    service_access,
 )
 from .run_outputs import decode_outputs, pages_or_cut, recordable
 from .run_results import job_results, report_messages, sync_result
@@ -83,6 +92,8 @@ class _Call:
     feedback: QgsProcessingFeedback
     temp_dir: Path
     environment: RunEnvironment
+    #: The run named a hosted layer for the service to create (``outputName``).
+    hosted_output: bool = False
 
 
 class TaskRun:
@@ -103,6 +114,8 @@ class TaskRun:
         self.task = task
         #: The run's last GP messages (a missing required output quotes them).
         self._messages: list[GPMessage] = []
+        #: Hosts the connection logs in to: service layers there get its token.
+        self._hosts = login_hosts(connection, [task.url, service.url])
 
     def run(
         self,
@@ -201,14 +214,47 @@ class TaskRun:
         if self.service.supports_uploads:
             upload = lambda path: self.client.upload(self.service.url, path)  # noqa: E731
         encode = EncodeContext(
-            self.algorithm, call.parameters, call.context, call.feedback, upload, call.temp_dir
+            self.algorithm,
+            call.parameters,
+            call.context,
+            call.feedback,
+            upload,
+            call.temp_dir,
+            service_token=lambda url: service_token(self.connection, self._hosts, url),
         )
         inputs: dict[str, Any] = {}
         for param in self.task.inputs:
             value = handler_for(param.data_type).encode(param, encode)
-            if value is not OMIT:
-                inputs[param.name] = value
+            if value is OMIT:
+                continue
+            if is_output_name(param) and isinstance(value, str) and value.strip():
+                value = encode_output_name(self.service, param, value)
+                call.hosted_output = True
+            inputs[param.name] = value
+        self._merge_context(inputs, call)
         return inputs
+
+    def _merge_context(self, inputs: dict[str, Any], call: _Call) -> None:
+        """Esri's analysis services list ``context`` as a GP string parameter: the run's
+        environment then goes in it (with what the user wrote there winning, key by key)
+        instead of a second ``context`` field the server would read either of."""
+        name = next((p.name for p in self.task.inputs if p.name.lower() == "context"), None)
+        kwargs = call.environment.spatial_references
+        if name is None or "context" not in kwargs:
+            return
+        context = dict(kwargs["context"])
+        given = inputs.get(name)
+        if isinstance(given, str) and given.strip():
+            try:
+                own = json.loads(given)
+            except json.JSONDecodeError:
+                own = None
+            if not isinstance(own, dict):
+                problem = translate("Runner", "{name}: not a JSON object: {value}")
+                raise QgsProcessingException(problem.format(name=name, value=given[:100]))
+            context.update(own)
+        inputs[name] = json.dumps(context)
+        call.environment.spatial_references = {k: v for k, v in kwargs.items() if k != "context"}
 
     # -- running -----------------------------------------------------------------------
 
@@ -316,8 +362,11 @@ class TaskRun:
             call.feedback,
             self._download,
             call.temp_dir,
-            layer_pages=lambda url: layer_pages(self.client, url, extra=environment.layer_query()),
-            access=service_access(self.connection),
+            layer_pages=lambda url: layer_pages(
+                self._layer_client(url), url, extra=environment.layer_query()
+            ),
+            access=hosted_access(self.connection, self._hosts),
+            hosted_output=call.hosted_output,
         )
         decode.all_pages = lambda name, sr: pages_or_cut(
             map_service, name, cut, environment.layer_query(sr)
@@ -333,6 +382,13 @@ class TaskRun:
         if job is None or not self.service.result_map_server_name:
             return None
         return ResultMapService(self.client, self.service, job.job_id)
+
+    def _layer_client(self, url: str) -> GPClient:
+        """The client for a result's service layer: the connection's login on its hosts,
+        none elsewhere (this client sends its token only to its own server)."""
+        if logs_in_to(self._hosts, url):
+            return client_for(self.connection, url)
+        return self.client
 
     def _download(self, url: str, path: Path) -> Path:
         return self.client.download(url, path)

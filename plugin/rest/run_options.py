@@ -66,24 +66,32 @@ CONTEXT_VERSION = 10.61
 
 
 def run_environment(
-    server_version: float | None, out_sr: Any = None, process_sr: Any = None
+    server_version: float | None,
+    out_sr: Any = None,
+    process_sr: Any = None,
+    extent: Any = None,
 ) -> dict[str, Any]:
     """Keyword arguments of :meth:`GPClient.execute` / :meth:`GPClient.submit_job` that set
-    a run's output and processing spatial references the way the server reads them.
+    a run's output and processing spatial references and its extent the way the server
+    reads them.
 
     ``server_version`` is the service's ``currentVersion``: from 10.6.1 on the references
     go as ``context={"outSR": …, "processSR": …}``; before, as ``env:outSR`` /
     ``env:processSR``. When the version is unknown both forms go (with the same values),
     so that whichever one the server reads gives the run the user asked for. Nothing
     goes for a reference that is ``None`` (the server's own).
+
+    ``extent`` (an Esri envelope with its ``spatialReference``) exists only in ``context``;
+    a caller refuses it for servers before 10.6.1, which would ignore it.
     """
     references = {"outSR": out_sr, "processSR": process_sr}
     references = {k: v for k, v in references.items() if v is not None}
-    if not references:
+    context = {**references, **({"extent": extent} if extent is not None else {})}
+    if not context:
         return {}
-    legacy = {"out_sr": out_sr, "process_sr": process_sr}
+    legacy = {"out_sr": out_sr, "process_sr": process_sr} if references else {}
     if server_version is None:
-        return {"context": references, **legacy}
+        return {"context": context, **legacy}
     if server_version >= CONTEXT_VERSION:
-        return {"context": references}
-    return legacy
+        return {"context": context}
+    return {**({"context": {"extent": extent}} if extent is not None else {}), **legacy}

@@ -50,7 +50,8 @@ class InputSources:
     """Where referenced inputs come from: this service's uploads, and loopback URLs."""
 
     upload_path: Callable[[str], Path | None]
-    fetch: Callable[[str], bytes]
+    #: Fetches a URL, with extra request headers when given (a layer's token).
+    fetch: Callable[..., bytes]
     scratch_dir: Path
 
 
@@ -346,7 +347,14 @@ def _features(raw: Any, parameter: Parameter, sources: InputSources) -> FeatureS
             return _features_from_file(_file(value, sources).path, default_sr)
         if "url" in value and "features" not in value:
             url = _feature_query_url(str(value["url"]), value.get("filter"))
-            fetched = _decode(sources.fetch(url).decode("utf-8"))
+            token = value.get("serviceToken")
+            # The layer's server gets the token as a client would send it (a header).
+            data = (
+                sources.fetch(url, {"X-Esri-Authorization": f"Bearer {token}"})
+                if token
+                else sources.fetch(url)
+            )
+            fetched = _decode(data.decode("utf-8"))
             if not isinstance(fetched, dict) or "error" in fetched:
                 raise InputError(f"the feature URL answered an error: {str(fetched)[:200]}")
             return FeatureSet.from_json(

@@ -34,6 +34,9 @@ class ServiceLayerOutput:
     """An output written to a service layer; clients get ``{"url": <layer URL>}``."""
 
     path: str  # relative to the services root, e.g. "Hosted/Parcels/FeatureServer/0"
+    #: The portal item of a layer the run created (``{"url", "itemId"}``), as analysis
+    #: services answer for an ``outputName``.
+    item_id: str | None = None
 
 
 @dataclass
@@ -61,7 +64,8 @@ def format_value(
     """The ``value`` of a result for ``parameter``."""
     data_type = parameter.data_type
     if isinstance(value, ServiceLayerOutput):
-        return {"url": f"{services_url}/{value.path}"}
+        layer = {"url": f"{services_url}/{value.path}"}
+        return {**layer, "itemId": value.item_id} if value.item_id else layer
     if isinstance(value, FeatureSet):
         return value.to_json(
             out_sr=options.out_sr,

@@ -211,6 +211,8 @@ class Portal:
                 )
             )
         self._added: list[Service] = []
+        #: More helpers (key -> path below ``rest/services``), e.g. ready.py's ``analysis``.
+        self.extra_helpers: dict[str, str] = {}
         for path, execution, tasks in READY_TO_USE:
             self._add_service(path, execution, tasks)
         for number in range(1, shared_tools + 1):
@@ -261,7 +263,9 @@ class Portal:
     def helper_services(self, call: Call) -> dict[str, Any]:
         """``helperServices`` as a portal federated with this server lists them."""
         services = f"{call.context_url}/rest/services"
+        extra = {key: {"url": f"{services}/{path}"} for key, path in self.extra_helpers.items()}
         return {
+            **extra,
             "geocode": [
                 {
                     "url": f"{services}/World/GeocodeServer",

@@ -26,12 +26,13 @@ from ..spatialref import parse_sr, srs_from_json
 FETCH_TIMEOUT = 30.0
 
 
-def fetch_loopback(url: str) -> bytes:
+def fetch_loopback(url: str, headers: dict[str, str] | None = None) -> bytes:
     """Fetch an input URL: loopback only (the server must never reach the internet)."""
     if not is_loopback_url(url):
         raise InputError(f"only URLs on this machine (loopback) can be fetched: {url[:100]}")
     try:
-        with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
             return response.read()
     except (urllib.error.URLError, OSError) as error:
         raise InputError(f"could not fetch {url[:100]}: {error}") from None

@@ -57,3 +57,15 @@ def test_real_service_descriptions_give_the_version(realworld_dir, name, version
     service = GPService.from_json(data, url="https://example.com/x/GPServer", path="x")
     assert service.current_version == version
     assert "context" in run_environment(service.current_version, 4326)
+
+
+EXTENT = {"xmin": 9.0, "ymin": 45.0, "xmax": 10.0, "ymax": 46.0, "spatialReference": {"wkid": 4326}}
+
+
+def test_an_extent_goes_in_the_context_with_its_own_spatial_reference() -> None:
+    assert run_environment(11.1, None, None, EXTENT) == {"context": {"extent": EXTENT}}
+    assert run_environment(11.1, WEB_MERCATOR, None, EXTENT) == {
+        "context": {"outSR": WEB_MERCATOR, "extent": EXTENT}
+    }
+    # Unknown version: the context carries it (old servers have no other key for it).
+    assert run_environment(None, None, None, EXTENT) == {"context": {"extent": EXTENT}}
