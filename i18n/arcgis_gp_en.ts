@@ -4,78 +4,83 @@
 <context>
     <name>Algorithm</name>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="55"/>
+        <location filename="../plugin/provider/algorithm.py" line="56"/>
         <source>Add the result map service layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="58"/>
+        <location filename="../plugin/provider/algorithm.py" line="59"/>
         <source>Adds the job's result map service (…/MapServer/jobs/&lt;jobId&gt;) to the project.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="60"/>
+        <location filename="../plugin/provider/algorithm.py" line="61"/>
         <source>Run in background (results load when the job ends)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="65"/>
+        <location filename="../plugin/provider/algorithm.py" line="66"/>
         <source>Submits the job and returns its id at once, leaving QGIS free. The job is listed in the GP Jobs panel, watched even after QGIS restarts, and its outputs are fetched and loaded when it succeeds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="68"/>
+        <location filename="../plugin/provider/algorithm.py" line="69"/>
         <source>Fetch the results of job</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="71"/>
+        <location filename="../plugin/provider/algorithm.py" line="72"/>
         <source>Instead of submitting, wait for this existing job and fetch its outputs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="82"/>
+        <location filename="../plugin/provider/algorithm.py" line="83"/>
         <source>Outputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="92"/>
+        <location filename="../plugin/provider/algorithm.py" line="93"/>
         <source>output</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="94"/>
+        <location filename="../plugin/provider/algorithm.py" line="95"/>
         <source>required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="96"/>
+        <location filename="../plugin/provider/algorithm.py" line="97"/>
         <source>optional</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="158"/>
+        <location filename="../plugin/provider/algorithm.py" line="159"/>
         <source>Runs on &lt;i&gt;{url}&lt;/i&gt; as an asynchronous job.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="160"/>
+        <location filename="../plugin/provider/algorithm.py" line="161"/>
         <source>Runs on &lt;i&gt;{url}&lt;/i&gt; as a synchronous request.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="198"/>
+        <location filename="../plugin/provider/algorithm.py" line="203"/>
         <source>Job id on the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="205"/>
+        <location filename="../plugin/provider/algorithm.py" line="210"/>
         <source>Result map service layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/algorithm.py" line="233"/>
+        <location filename="../plugin/provider/algorithm.py" line="238"/>
         <source>Incorrect parameter value for {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/algorithm.py" line="164"/>
+        <source>Each run consumes ArcGIS Online credits of the signed-in user&apos;s organisation.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -968,27 +973,27 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../plugin/provider/runner.py" line="158"/>
+        <location filename="../plugin/provider/runner.py" line="171"/>
         <source>Job {job_id} runs in the background; its results load when it ends (see the GP Jobs panel).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="122"/>
+        <location filename="../plugin/provider/runner.py" line="131"/>
         <source>Stopped watching the job; it goes on on the server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="128"/>
+        <location filename="../plugin/provider/runner.py" line="137"/>
         <source>Cancelled: job {job_id} was cancelled on the server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="253"/>
+        <location filename="../plugin/provider/runner.py" line="266"/>
         <source>Executing {task} on {service}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="271"/>
+        <location filename="../plugin/provider/runner.py" line="284"/>
         <source>Job {job_id} submitted to {task}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1033,8 +1038,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/provider/runner.py" line="240"/>
+        <location filename="../plugin/provider/runner.py" line="253"/>
         <source>{name}: not a JSON object: {value}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/provider/runner.py" line="75"/>
+        <source>connection &apos;{name}&apos;: the signed-in user may not run this task; an administrator of the portal can grant the privilege or the credits it needs</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
