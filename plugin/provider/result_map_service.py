@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from qgis.core import QgsRasterLayer
 
 from ..connections.connection import Connection
 from ..gptypes.base import DecodeContext
 from ..gptypes.featureset import FeatureSetReader
-from ..gptypes.service_layers import ServiceAccess, arcgis_map_layer_uri
+from ..gptypes.service_layers import arcgis_map_layer_uri
 from ..gptypes.spatial_reference import crs_from_spatial_reference
 from ..i18n import translate
 from ..rest.client import GPClient
 from ..rest.descriptions import GPService
 from ..rest.errors import ArcGisError
+from .hosted import login_hosts, service_access
 from .layer_tags import tag_layer
 
 DEFAULT_PAGE_SIZE = 1000
@@ -33,15 +33,6 @@ DEFAULT_PAGE_SIZE = 1000
 #: The algorithm's option to add the job's map to the project, and the output it gives.
 ADD_RESULT_MAP_LAYER = "ADD_RESULT_MAP_LAYER"
 RESULT_MAP_LAYER_OUTPUT = "RESULT_MAP_LAYER"
-
-
-def service_access(connection: Connection) -> ServiceAccess:
-    """The connection's host, auth configuration and referer, for QGIS data providers."""
-    return ServiceAccess(
-        host=urlsplit(connection.url).netloc,
-        authcfg=connection.authcfg or "",
-        referer=connection.referer or "",
-    )
 
 
 def layer_pages(
@@ -116,9 +107,9 @@ class ResultMapService:
     def layer_uri(self, connection: Connection) -> str:
         """The ``arcgismapserver`` data source of the whole job map, with the connection's auth."""
         crs = crs_from_spatial_reference(self.info().get("spatialReference"))
-        return arcgis_map_layer_uri(
-            self.url, service_access(connection), crs.authid() if crs.isValid() else ""
-        )
+        # The job's server, not the connection's URL: a portal's services live elsewhere.
+        access = service_access(connection, login_hosts(connection, [self.url]))
+        return arcgis_map_layer_uri(self.url, access, crs.authid() if crs.isValid() else "")
 
     def make_layer(
         self, connection: Connection, name: str, connection_name: str | None = None
