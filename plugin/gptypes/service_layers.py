@@ -47,17 +47,8 @@ class ServiceAccess:
 
 def arcgis_map_layer_uri(url: str, access: ServiceAccess, crs_authid: str = "") -> str:
     """The ``arcgismapserver`` data source of a map or image service URL."""
-    uri = QgsDataSourceUri()
-    uri.setParam("url", url.rstrip("/"))
-    uri.setParam("format", "png")
-    if crs_authid:
-        uri.setParam("crs", crs_authid)
-    if access.applies_to(url):
-        if access.authcfg:
-            uri.setAuthConfigId(access.authcfg)
-        if access.referer:
-            uri.setParam("referer", access.referer)
-    return uri.uri(False)
+    params = {"format": "png", **({"crs": crs_authid} if crs_authid else {})}
+    return _service_uri(url, access, params)
 
 
 def image_service_layer(url: str, name: str, access: ServiceAccess) -> QgsRasterLayer:
@@ -111,8 +102,16 @@ def feature_service_reference(layer: QgsMapLayer) -> LayerReference | None:
 def hosted_layer_uri(url: str, access: ServiceAccess) -> str:
     """The ``arcgisfeatureserver`` data source of a feature layer URL, with the
     connection's auth configuration and referer when the layer is on its host."""
+    return _service_uri(url, access, {})
+
+
+def _service_uri(url: str, access: ServiceAccess, params: dict[str, str]) -> str:
+    """A data source of QGIS's ArcGIS REST providers: the URL, ``params``, and the
+    connection's auth configuration and referer when the URL is on one of its hosts."""
     uri = QgsDataSourceUri()
     uri.setParam("url", url.rstrip("/"))
+    for key, value in params.items():
+        uri.setParam(key, value)
     if access.applies_to(url):
         if access.authcfg:
             uri.setAuthConfigId(access.authcfg)

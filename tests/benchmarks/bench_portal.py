@@ -18,14 +18,19 @@ median) of five child runs. Target: within start-up's budget (100 ms for 1,000 t
 from __future__ import annotations
 
 import json
-import socket
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.common import figure, python_child, qgis_app, run_child
+from tests.benchmarks.common import (
+    figure,
+    load_provider_from_cache,
+    python_child,
+    qgis_app,
+    run_child,
+)
 
 MODULE = "tests.benchmarks.bench_portal"
 SHARED_ITEMS = 100
@@ -36,37 +41,11 @@ LATENCY_S = 0.05
 
 def _child(cache_dir: str, url: str) -> None:
     """Start QGIS + Processing, then time the provider load; print ms, count, connects."""
-    connects = []
-    real_connect = socket.socket.connect
-
-    def counting_connect(self, address):  # any network I/O would pass here
-        connects.append(address)
-        return real_connect(self, address)
-
-    socket.socket.connect = counting_connect  # type: ignore[method-assign]
-    import tests.conftest  # noqa: F401  (exposes the plugin as arcgis_gp)
-
-    app = qgis_app()  # noqa: F841
-    from qgis.core import QgsApplication
-
-    sys.path.append(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
-    from arcgis_gp.plugin.connections.connection import Connection
-    from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
-
-    connection = Connection(name="portal", url=url)
-    start = time.perf_counter()
-    provider = ArcGisGpProvider(
-        cache=CatalogCache(Path(cache_dir)), connections=lambda: [connection]
-    )
-    QgsApplication.processingRegistry().addProvider(provider)
-    seconds = time.perf_counter() - start
+    load = load_provider_from_cache(cache_dir, "portal", url)
+    provider, seconds, connects = load.provider, load.seconds, load.connects
     groups = {algorithm.group() for algorithm in provider.algorithms()}
     print(json.dumps({"ms": seconds * 1000, "algorithms": len(provider.algorithms()),
-                      "groups": len(groups), "connects": len(connects)}))  # fmt: skip
+                      "groups": len(groups), "connects": connects}))  # fmt: skip
 
 
 def _crawl(server):

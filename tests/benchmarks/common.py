@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,6 +22,51 @@ def qgis_app(gui: bool = False):
     app = QgsApplication([], gui)
     app.initQgis()
     return app
+
+
+@dataclass
+class ProviderLoad:
+    """A provider added to Processing from the cache, and what it cost."""
+
+    app: Any  # the QgsApplication: kept alive while the provider is read
+    provider: Any
+    seconds: float
+    connects: int  # socket connects during the load: 0 means no network at start-up
+
+
+def load_provider_from_cache(cache_dir: str, name: str, url: str) -> ProviderLoad:
+    """In a fresh child: start QGIS and Processing, then add the provider for one
+    connection whose catalog is in ``cache_dir``, timing that last step."""
+    import socket
+
+    connects = []
+    real_connect = socket.socket.connect
+
+    def counting_connect(self, address):  # any network I/O would pass here
+        connects.append(address)
+        return real_connect(self, address)
+
+    socket.socket.connect = counting_connect  # type: ignore[method-assign]
+    import tests.conftest  # noqa: F401  (exposes the plugin as arcgis_gp)
+
+    app = qgis_app()
+    from qgis.core import QgsApplication
+
+    sys.path.append(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    from arcgis_gp.plugin.connections.catalog_cache import CatalogCache
+    from arcgis_gp.plugin.connections.connection import Connection
+    from arcgis_gp.plugin.provider.provider import ArcGisGpProvider
+
+    connection = Connection(name=name, url=url)
+    start = time.perf_counter()
+    provider = ArcGisGpProvider(
+        cache=CatalogCache(Path(cache_dir)), connections=lambda: [connection]
+    )
+    QgsApplication.processingRegistry().addProvider(provider)
+    return ProviderLoad(app, provider, time.perf_counter() - start, len(connects))
 
 
 @dataclass
