@@ -116,5 +116,16 @@ def _service_uri(url: str, access: ServiceAccess, params: dict[str, str]) -> str
         if access.authcfg:
             uri.setAuthConfigId(access.authcfg)
         if access.referer:
-            uri.setParam("referer", access.referer)
+            _set_referer(uri, access.referer)
     return uri.uri(False)
+
+
+def _set_referer(uri: QgsDataSourceUri, referer: str) -> None:
+    """QGIS 3.24+ providers read HTTP headers (``http-header:referer`` in the source);
+    3.22's read a plain ``referer`` parameter, which later ones keep as an unused param."""
+    if hasattr(uri, "setHttpHeaders"):
+        from qgis.core import QgsHttpHeaders  # QGIS 3.24+
+
+        uri.setHttpHeaders(QgsHttpHeaders({"referer": referer}))
+    else:
+        uri.setParam("referer", referer)
