@@ -49,6 +49,7 @@ TEST_DEPS=(
   python3-venv python3-gdal python3-yaml python3-requests python3-owslib python3-psycopg2
   python3-jinja2 python3-pygments python3-dateutil python3-lxml gdal-bin xvfb xauth
   xfonts-base make zip unzip python3-tokenize-rt python3-pyqt6.qtquick
+  qt6-svg-plugins  # the SVG icon engine: QIcon of an .svg is null without it
 )
 
 log() { printf '%s build-qgis-qt6: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -75,6 +76,17 @@ install_deps() {
   in_chroot "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends ${BUILD_DEPS[*]} ${TEST_DEPS[*]} >/dev/null"
   mark deps
+}
+
+# The test step's packages, installed if missing (a list that grew after the first build).
+install_test_deps() {
+  local missing
+  missing=$(in_chroot "for p in ${TEST_DEPS[*]}; do dpkg-query -W -f='\${Status}' \$p \
+    2>/dev/null | grep -q 'ok installed' || echo \$p; done" | tr '\n' ' ')
+  [ -z "${missing// /}" ] && return 0
+  log "installing test dependencies: $missing"
+  in_chroot "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends $missing >/dev/null"
 }
 
 fetch_sources() {
@@ -140,11 +152,12 @@ configure_qgis() {
 
 # What the suite needs, by build directory: the libraries, their Python bindings, Processing,
 # qgis_process, the ArcGIS REST providers and the auth methods the tests drive. The other
-# providers and auth methods (WMS, WFS, MSSQL, MDAL, SpatiaLite, virtual layers, PKI, ...)
+# providers and auth methods (WMS, WFS, MSSQL, MDAL, SpatiaLite, virtual layers, AWS S3, ...)
 # are a third of what is left after core, and nothing the plugin does loads them.
 BUILD_DIRS=(doc images resources i18n python postinstall linux src/ui src/core src/native
   src/gui src/analysis src/python src/process src/crssync src/test src/providers/arcgisrest
-  src/auth/basic src/auth/esritoken src/auth/apiheader src/auth/oauth2)
+  src/auth/basic src/auth/esritoken src/auth/apiheader src/auth/oauth2 src/auth/identcert
+  src/auth/pkipaths src/auth/pkipkcs12)
 
 build_qgis() {
   stamp installed && return 0
@@ -156,6 +169,7 @@ build_qgis() {
   keep=$(printf '%s\n' "${BUILD_DIRS[@]}" | sed -n 's#^src/\(providers\|auth\)/##p' | paste -sd'|')
   log "compiling QGIS with $JOBS jobs (hours the first time; log: $CHROOT$WORK/logs/build.log)"
   in_chroot "set -e; cd $WORK/build && CCACHE_DIR=$WORK/ccache nice -n 10 ninja -j$JOBS $targets && \
+    cmake . >/dev/null && \
     sed -i -E '/src\/(providers|auth)\/[^/]+\/cmake_install.cmake/{/\/($keep)\//!d}' \
       src/providers/cmake_install.cmake src/auth/cmake_install.cmake && \
     cmake -P cmake_install.cmake >/dev/null" >>"$CHROOT$WORK/logs/build.log" 2>&1 \
@@ -201,8 +215,8 @@ run_tests() {
 make_chroot
 case "$STEP" in
   build) install_deps; fetch_sources; build_qwt; configure_qgis; build_qgis ;;
-  test) run_tests ;;
-  all) install_deps; fetch_sources; build_qwt; configure_qgis; build_qgis; run_tests ;;
+  test) install_test_deps; run_tests ;;
+  all) install_deps; fetch_sources; build_qwt; configure_qgis; build_qgis; install_test_deps; run_tests ;;
   shell) in_chroot "$QGIS_ENV; cd /root; exec bash -i" ;;
   *) echo "usage: $0 [build|test|all|shell]" >&2; exit 2 ;;
 esac

@@ -17,6 +17,7 @@ import time
 from urllib.parse import urlencode
 
 import requests
+from requests.structures import CaseInsensitiveDict
 
 CLIENT_ID = "qgisGpOAuthTest"
 
@@ -81,7 +82,7 @@ def sign_in_as_a_browser_would(gpserver, port: int, client_id: str = CLIENT_ID) 
     return browser
 
 
-def qgis_headers(authcfg: str) -> dict[str, str]:
+def qgis_headers(authcfg: str) -> CaseInsensitiveDict:
     """The headers QGIS's method writes now (the first call links: sign in first)."""
     from qgis.core import QgsApplication
     from qgis.PyQt.QtCore import QUrl
@@ -96,7 +97,10 @@ def qgis_headers(authcfg: str) -> dict[str, str]:
     assert ok, "QGIS's OAuth2 method could not link"
     if isinstance(updated, tuple):
         request = updated[1]
-    return {
-        bytes(name).decode(): bytes(request.rawHeader(name)).decode()
-        for name in request.rawHeaderList()
-    }
+    # Case-insensitive, as HTTP header names are: Qt 6.7+ gives them in lower case.
+    return CaseInsensitiveDict(
+        {
+            bytes(name).decode(): bytes(request.rawHeader(name)).decode()
+            for name in request.rawHeaderList()
+        }
+    )

@@ -28,6 +28,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QImage
 
 from tests.conftest import ROOT
+from tests.qgis_install import qgis_location
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +51,12 @@ def _run_demo(out: Path, readme: Path, home: Path) -> str:
         capture_output=True,
         text=True,
         timeout=240,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(home)},
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(home),
+            **qgis_location(),
+        },
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.qgis_install import qgis_location
 
 LOAD_IN_FRESH_QGIS = textwrap.dedent(
     """
@@ -71,7 +72,12 @@ def test_zip_installs_into_a_fresh_profile_and_loads(plugin_zip: Path, tmp_path:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={
+            "QT_QPA_PLATFORM": "offscreen",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            **qgis_location(),
+        },
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]

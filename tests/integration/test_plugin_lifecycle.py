@@ -16,11 +16,13 @@ def test_load_unload_load_again(qgis_iface) -> None:
     for _ in range(2):
         plugin = arcgis_gp.classFactory(qgis_iface)
         plugin.initGui()
-        assert _registry_has_provider()
-        provider = QgsApplication.processingRegistry().providerById("arcgisgp")
-        assert provider.name() == "ArcGIS Geoprocessing"
-        assert not provider.icon().isNull()
-        plugin.unload()
+        try:
+            assert _registry_has_provider()
+            provider = QgsApplication.processingRegistry().providerById("arcgisgp")
+            assert provider.name() == "ArcGIS Geoprocessing"
+            assert not provider.icon().isNull()
+        finally:
+            plugin.unload()  # a failure above must not leave the provider to later tests
         assert not _registry_has_provider()
     assert len(qgis_iface.mainWindow().findChildren(object)) == actions_before
 

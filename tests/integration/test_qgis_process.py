@@ -16,11 +16,11 @@ import pytest
 from qgis.core import QgsVectorLayer
 
 from tests.conftest import ROOT
+from tests.qgis_install import qgis_location
 
 # Debian's binary (its qgis_process wrapper is broken); another build names its own.
 QGIS_PROCESS = Path(os.environ.get("ARCGIS_GP_TEST_QGIS_PROCESS", "/usr/bin/qgis_process.bin"))
 #: What a QGIS installed outside the system paths needs to start (a self-built QGIS).
-_PASSED_THROUGH = ("QGIS_PREFIX_PATH", "PYTHONPATH", "LD_LIBRARY_PATH")
 
 pytestmark = pytest.mark.skipif(
     not QGIS_PROCESS.exists(), reason="qgis_process is not installed (make setup installs it)"
@@ -47,7 +47,7 @@ def qgis_process_env(gpserver, tmp_path: Path) -> dict[str, str]:
         "QGIS_CUSTOM_CONFIG_PATH": str(config),
         "ARCGIS_GP_CONNECTIONS": str(connections),
         "LANG": os.environ.get("LANG", "C.UTF-8"),
-        **{name: os.environ[name] for name in _PASSED_THROUGH if name in os.environ},
+        **qgis_location(),
     }
 
 
