@@ -25,8 +25,9 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
-from ..rest.auth import GenerateTokenProvider, HeaderProvider, TokenProvider
+from ..rest.auth import TokenProvider
 from ..rest.errors import ArcGisAuthError
+from ..rest.logins import GenerateTokenProvider, HeaderProvider
 from ..rest.tls import ClientCertificate
 from .connection import Connection
 

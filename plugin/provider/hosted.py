@@ -21,9 +21,9 @@ from ..connections.connection import Connection
 from ..gptypes.compat import FLAG_OPTIONAL
 from ..gptypes.service_layers import ServiceAccess
 from ..i18n import translate
-from ..rest.auth import ARCGIS_ONLINE_DOMAIN
 from ..rest.descriptions import GPParameter, GPService
 from ..rest.errors import ArcGisError
+from ..rest.logins import ARCGIS_ONLINE_DOMAIN
 
 #: GP string inputs that name the hosted layer a ready-to-use service creates, lowercase.
 OUTPUT_NAME = "outputname"

@@ -9,7 +9,8 @@ plugin's translated texts wrap them where a user reads them.
 Modules: ``urls`` (parse pasted URLs, resolve relative ones); typed views of the
 JSON: ``descriptions`` (services, tasks, parameters), ``job_info``, ``results``,
 ``enums``, ``data_types`` (type names), ``json_fields`` (tolerant readers);
-``encoding`` (GP values as form fields), ``auth`` (tokens and headers), ``answers``
+``encoding`` (GP values as form fields), ``auth`` (the token provider protocol),
+``logins`` (generateToken, application headers, portal token exchange), ``answers``
 (response parsing, error recognition), ``sessions`` and ``tls`` (the pooled
 session), ``transport`` (the request loop: retries, token renewal), ``downloads``
 (streamed answers), ``client``, ``job_calls`` and ``run_options`` (the operations),
@@ -20,14 +21,7 @@ session), ``transport`` (the request loop: retries, token renewal), ``downloads`
 from __future__ import annotations
 
 from .answers import parse_json_response
-from .auth import (
-    GenerateTokenProvider,
-    HeaderAuth,
-    HeaderProvider,
-    NoAuth,
-    StaticToken,
-    TokenProvider,
-)
+from .auth import HeaderAuth, NoAuth, StaticToken, TokenProvider
 from .catalog import Catalog, ServiceFailure, crawl_catalog
 from .client import GPClient
 from .descriptions import GPParameter, GPService, GPTask
@@ -55,6 +49,7 @@ from .errors import (
     redact_url,
 )
 from .job_info import GPMessage, JobInfo, JobProgress
+from .logins import GenerateTokenProvider, HeaderProvider
 from .portal import PortalClient, crawl_connection, crawl_portal, probe_kind
 from .results import ExecuteResult, GPResult
 from .transport import Transport

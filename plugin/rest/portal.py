@@ -37,10 +37,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .auth import GenerateTokenProvider
 from .catalog import Catalog, ServiceFailure, crawl_catalog
 from .descriptions import GPService, GPTask
 from .errors import ArcGisConnectionError, ArcGisError, ArcGisInvalidResponseError
+from .logins import GenerateTokenProvider
 from .urls import parse_server_url
 
 if TYPE_CHECKING:

@@ -69,7 +69,8 @@ def _bench_oauth2(manager) -> None:
 
     from arcgis_gp.plugin.connections.connection import Connection
     from arcgis_gp.plugin.connections.qgis_auth import qgis_header_source
-    from arcgis_gp.plugin.rest.auth import HeaderProvider, TokenSite
+    from arcgis_gp.plugin.rest.auth import TokenSite
+    from arcgis_gp.plugin.rest.logins import HeaderProvider
     from tests import qgis_oauth2 as oauth2
     from tests.benchmarks.common import figure
     from tests.gpserver.server import GPServer
