@@ -25,11 +25,10 @@ import time
 from pathlib import Path
 
 from tests.benchmarks.common import (
+    child_load_rounds,
     figure,
     load_provider_from_cache,
-    python_child,
     qgis_app,
-    run_child,
 )
 
 MODULE = "tests.benchmarks.bench_portal"
@@ -99,18 +98,9 @@ def main() -> int:
             size = cache.path_for(connection).stat().st_size
             figure("cache", f"{len(catalog.tasks)} tasks, {size / 1e6:.2f} MB of JSON")
             server.clear_requests()
-            best = None
-            times = []
-            for _ in range(ROUNDS):
-                run = run_child(
-                    python_child(MODULE, "child", str(folder / "cache"), server.portal_url)
-                )
-                if run.returncode:
-                    return 1
-                result = json.loads(run.stdout.strip().splitlines()[-1])
-                times.append(result["ms"])
-                if best is None or result["ms"] < best["ms"]:
-                    best = result
+            best, times = child_load_rounds(
+                MODULE, ROUNDS, str(folder / "cache"), server.portal_url
+            )
             requests_seen = len(server.requests)
         figure(
             f"provider load (addProvider), best of {ROUNDS}",

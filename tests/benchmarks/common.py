@@ -150,3 +150,22 @@ def large_output_feature_set(path: Path, count: int) -> Path:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["measure"]:
     sys.exit(_measure(sys.argv[2:]))
+
+
+def child_load_rounds(module: str, rounds: int, cache_dir: str, url: str) -> tuple[dict, list]:
+    """Run ``module``'s ``child`` (a fresh QGIS loading the provider from the cache)
+    ``rounds`` times: the fastest round's figures and every round's milliseconds.
+    Raises RuntimeError when a child fails."""
+    best: dict | None = None
+    times = []
+    for _ in range(rounds):
+        run = run_child(python_child(module, "child", cache_dir, url))
+        if run.returncode:
+            tail = run.stdout[-2000:]
+            raise RuntimeError(f"{module} child failed (exit {run.returncode}): {tail}")
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        times.append(result["ms"])
+        if best is None or result["ms"] < best["ms"]:
+            best = result
+    assert best is not None
+    return best, times
