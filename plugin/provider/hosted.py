@@ -11,7 +11,6 @@ decides which hosts get the connection's token, gives the token, and encodes the
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from qgis.core import QgsProcessingParameterDefinition
@@ -23,7 +22,7 @@ from ..gptypes.service_layers import ServiceAccess
 from ..i18n import translate
 from ..rest.descriptions import GPParameter, GPService
 from ..rest.errors import ArcGisError
-from ..rest.logins import ARCGIS_ONLINE_DOMAIN
+from ..rest.logins import bearer_header, is_arcgis_online_host
 
 #: GP string inputs that name the hosted layer a ready-to-use service creates, lowercase.
 OUTPUT_NAME = "outputname"
@@ -41,11 +40,6 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def _is_arcgis_online(host: str) -> bool:
-    name = host.split(":", maxsplit=1)[0]
-    return name == ARCGIS_ONLINE_DOMAIN or name.endswith("." + ARCGIS_ONLINE_DOMAIN)
-
-
 def login_hosts(connection: Connection, urls: list[str]) -> frozenset[str]:
     """Hosts the connection logs in to: its own and those of its services (``urls``)."""
     return frozenset({_host(connection.url), *(_host(url) for url in urls)} - {""})
@@ -59,17 +53,7 @@ def logs_in_to(hosts: frozenset[str], url: str) -> bool:
         return False
     if host in hosts:
         return True
-    return _is_arcgis_online(host) and any(_is_arcgis_online(h) for h in hosts)
-
-
-def _bearer(headers: Mapping[str, str]) -> str | None:
-    """The token of an ``X-Esri-Authorization``/``Authorization: Bearer`` header."""
-    for name in ("x-esri-authorization", "authorization"):
-        for key, value in headers.items():
-            text = str(value).strip()
-            if key.lower() == name and text.lower().startswith("bearer "):
-                return text[7:].strip() or None
-    return None
+    return is_arcgis_online_host(host) and any(is_arcgis_online_host(h) for h in hosts)
 
 
 def service_token(connection: Connection, hosts: frozenset[str], url: str) -> str | None:
@@ -81,7 +65,8 @@ def service_token(connection: Connection, hosts: frozenset[str], url: str) -> st
         client = client_for(connection, url)
         transport = client.transport
         token = transport.auth.token(transport.token_site)
-        return token or _bearer(transport.auth.headers(transport.token_site))
+        bearer = bearer_header(transport.auth.headers(transport.token_site))
+        return token or (bearer[1] if bearer else None)
     except ArcGisError:
         return None  # no token for it: the features are sent instead
 

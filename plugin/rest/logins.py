@@ -65,7 +65,7 @@ class HeaderProvider:
     def headers(self, site: TokenSite) -> Mapping[str, str]:
         """The headers as the application gives them now (a portal token exchanged)."""
         headers = {str(k).strip(): str(v).strip() for k, v in self._fetch().items()}
-        bearer = _bearer_header(headers)
+        bearer = bearer_header(headers)
         if bearer is None:
             return headers
         name, portal_token = bearer
@@ -138,9 +138,15 @@ class HeaderProvider:
 ARCGIS_ONLINE_DOMAIN = "arcgis.com"
 
 
+def is_arcgis_online_host(host: str) -> bool:
+    """Whether a host name (a port after ``:`` ignored) is ArcGIS Online's: its hosted
+    services take the portal's token as it is."""
+    name = host.split(":", maxsplit=1)[0].lower()
+    return name == ARCGIS_ONLINE_DOMAIN or name.endswith("." + ARCGIS_ONLINE_DOMAIN)
+
+
 def _is_arcgis_online(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host == ARCGIS_ONLINE_DOMAIN or host.endswith("." + ARCGIS_ONLINE_DOMAIN)
+    return is_arcgis_online_host(urlsplit(url).hostname or "")
 
 
 def _is_portal_token_url(url: str) -> bool:
@@ -308,7 +314,7 @@ class GenerateTokenProvider:
         return token, lifetime
 
 
-def _bearer_header(headers: Mapping[str, str]) -> tuple[str, str] | None:
+def bearer_header(headers: Mapping[str, str]) -> tuple[str, str] | None:
     """The header carrying a bearer token (``Authorization`` or the Esri one) and it."""
     for name, value in headers.items():
         if name.lower() in ("authorization", "x-esri-authorization") and value.lower().startswith(
