@@ -28,21 +28,20 @@ LayerPages = Callable[[str], Iterator[Any]]
 
 @dataclass(frozen=True)
 class ServiceAccess:
-    """How to reach the connection's server from a QGIS data provider.
+    """How to reach the connection's servers from a QGIS data provider.
 
-    The connection's auth configuration is applied only to URLs on the connection's own
-    host: a result may point at another server, which must not receive its credentials.
+    The connection's auth configuration is applied only to URLs on a host the connection
+    logs in to (its own, and for a portal the servers of its services): a result may point
+    at another server, which must not receive its credentials.
     """
 
-    host: str = ""
     authcfg: str = ""
     referer: str = ""
-    #: Other hosts the connection logs in to (the servers of a portal connection).
-    other_hosts: frozenset[str] = frozenset()
+    #: The hosts (``netloc``, lower case) the connection logs in to.
+    hosts: frozenset[str] = frozenset()
 
     def applies_to(self, url: str) -> bool:
-        host = urlsplit(url).netloc.lower()
-        return bool(host) and (host == self.host.lower() or host in self.other_hosts)
+        return urlsplit(url).netloc.lower() in self.hosts
 
 
 def arcgis_map_layer_uri(url: str, access: ServiceAccess, crs_authid: str = "") -> str:

@@ -74,10 +74,7 @@ def service_token(connection: Connection, hosts: frozenset[str], url: str) -> st
 def service_access(connection: Connection, hosts: frozenset[str]) -> ServiceAccess:
     """The connection's auth configuration for QGIS providers, on all its hosts."""
     return ServiceAccess(
-        host=_host(connection.url),
-        authcfg=connection.authcfg or "",
-        referer=connection.referer or "",
-        other_hosts=hosts,
+        authcfg=connection.authcfg or "", referer=connection.referer or "", hosts=hosts
     )
 
 
