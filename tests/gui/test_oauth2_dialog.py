@@ -38,7 +38,7 @@ ARCGIS_ONLINE = {
     "clientId": "YOUR_CLIENT_ID",
     "clientSecret": "",
     "scope": "",
-    "persistToken": False,
+    "persistToken": True,  # the guide's advice: QGIS 3.22 loses an unpersisted token
     "accessMethod": 0,
     "requestTimeout": 30,
     "version": 1,
